@@ -1,0 +1,578 @@
+"""The shared estimator base of the autoencoders.
+
+Every scikeras detail lives in this file: the estimators subclass
+:class:`BaseDenoisingAutoencoder` and only describe their encoder and decoder
+networks and the layout of their input. scikeras gives parameter routing
+(``optimizer__learning_rate``, ``callbacks__*``, ``fit__*``), compilation,
+history bookkeeping, seeding and the pickling of Keras models.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from numbers import Integral, Real
+
+import keras
+import numpy as np
+import scipy.sparse as sp
+from scikeras.wrappers import BaseWrapper
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_feature_names_in,
+    _generate_get_feature_names_out,
+    check_array,
+    check_is_fitted,
+)
+
+from ._data import ArrayBatches, read_rows, split_indices
+from .device import DEVICES, device_scope, resolve_device
+from .noise import _MAX_SEED, NoiseInjector, seed_from
+
+ROUTING_PREFIXES = frozenset(
+    {"fit", "predict", "compile", "optimizer", "loss", "metrics", "callbacks"}
+)
+
+
+class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
+    """Base of the denoising autoencoders; not for direct use.
+
+    Subclasses implement ``_build_networks`` (the encoder and decoder Keras models)
+    and, for inputs other than flat features, ``_model_sample_shape`` and
+    ``_check_layout``.
+    """
+
+    _routing_prefixes = ROUTING_PREFIXES
+    _allows_images = False
+
+    _parameter_constraints: dict = {
+        "activation": [str, callable],
+        "output_activation": [str, callable],
+        "l1": [Interval(Real, 0, None, closed="left")],
+        "l2": [Interval(Real, 0, None, closed="left")],
+        "sparsity": [Interval(Real, 0, None, closed="left")],
+        "noise": [NoiseInjector, None],
+        "transform_mode": [StrOptions({"code", "denoise"})],
+        "loss": "no_validation",
+        "optimizer": "no_validation",
+        "metrics": [list, tuple, None],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "validation_split": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "callbacks": "no_validation",
+        "verbose": ["verbose"],
+        "device": [StrOptions(set(DEVICES))],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "run_eagerly": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        activation,
+        output_activation,
+        l1,
+        l2,
+        sparsity,
+        noise,
+        transform_mode,
+        loss,
+        optimizer,
+        metrics,
+        epochs,
+        batch_size,
+        validation_split,
+        early_stopping,
+        n_iter_no_change,
+        tol,
+        shuffle,
+        callbacks,
+        verbose,
+        device,
+        random_state,
+        warm_start,
+        run_eagerly,
+        **routed_params,
+    ):
+        self.activation = activation
+        self.output_activation = output_activation
+        self.l1 = l1
+        self.l2 = l2
+        self.sparsity = sparsity
+        self.noise = noise
+        self.transform_mode = transform_mode
+        self.loss = loss
+        self.optimizer = optimizer
+        self.metrics = metrics
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.validation_split = validation_split
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.shuffle = shuffle
+        self.callbacks = callbacks
+        self.verbose = verbose
+        self.device = device
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.run_eagerly = run_eagerly
+        vars(self).update(routed_params)
+
+    # ------------------------------------------------------------------ params
+    def _get_param_names(self):
+        names = type(self)._signature_param_names()
+        routed = sorted(k for k in vars(self) if "__" in k and not k.startswith("_"))
+        return names + routed
+
+    @classmethod
+    def _signature_param_names(cls):
+        return BaseEstimator._get_param_names.__func__(cls)
+
+    def set_params(self, **params):
+        """Set parameters, including routed ones such as ``optimizer__learning_rate``.
+
+        ``noise__<name>`` works also while ``noise`` is None: the default
+        :class:`NoiseInjector` is created first.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : estimator instance
+        """
+        if any(k.startswith("noise__") for k in params) and "noise" not in params:
+            if self.noise is None:
+                self.noise = NoiseInjector()
+        return super().set_params(**params)
+
+    __repr__ = BaseEstimator.__repr__
+
+    @property
+    def predict(self):
+        """Not available: an autoencoder transforms; see ``denoise``."""
+        raise AttributeError(
+            f"{type(self).__name__} has no predict(); use transform() for the code "
+            "or denoise() for the reconstruction."
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.required = False
+        tags.transformer_tags.preserves_dtype = ["float32"]
+        return tags
+
+    def _validate_params(self):
+        super()._validate_params()
+        unknown = [
+            name
+            for name in vars(self)
+            if not name.startswith("_")
+            and not name.endswith("_")
+            and name not in self._signature_param_names()
+            and name.split("__", 1)[0] not in ROUTING_PREFIXES
+        ]
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__} got unknown parameters {unknown}; routed "
+                "parameters start with one of "
+                f"{sorted(p + '__' for p in ROUTING_PREFIXES)}."
+            )
+
+    def _expected_failed_checks(self) -> dict[str, str]:
+        """Checks of scikit-learn's contract this estimator is known to fail."""
+        return {
+            "check_estimator_tags_renamed": (
+                "scikeras' BaseWrapper, our base class, still defines the legacy "
+                "_more_tags; this class defines __sklearn_tags__, which is what "
+                "scikit-learn >= 1.6 reads"
+            ),
+            "check_do_not_raise_errors_in_init_or_set_params": (
+                "the constructor takes scikeras-style routed parameters "
+                "(optimizer__learning_rate=...) through **routed_params, and the "
+                "check passes a parameter literally named 'routed_params' to "
+                "set_params, which rejects it as unknown"
+            ),
+        }
+
+    # -------------------------------------------------------------------- data
+    def _validate_X(self, X, *, reset):
+        """Check X (finite numbers, enough samples, right size) without copying it."""
+        _check_feature_names(self, X, reset=reset)
+        X = check_array(
+            X,
+            accept_sparse="csr",
+            dtype="numeric",
+            allow_nd=self._allows_images,
+            input_name="X",
+        )
+        n_features = math.prod(X.shape[1:])
+        if reset:
+            self.n_features_in_ = n_features
+            self.sample_shape_ = self._model_sample_shape(X.shape[1:])
+            self._layout = X.shape[1:]
+        else:
+            if n_features != self.n_features_in_:
+                raise ValueError(
+                    f"X has {n_features} features, but {type(self).__name__} is "
+                    f"expecting {self.n_features_in_} features as input."
+                )
+            self._check_layout(X.shape[1:])
+        return X
+
+    def _model_sample_shape(self, layout):
+        """Shape of one sample as the model sees it, from the input's layout."""
+        return tuple(layout)
+
+    def _check_layout(self, layout):
+        """Raise a ValueError if a layout cannot be read as the fitted samples."""
+
+    def _validate_clean(self, clean, X):
+        clean = check_array(
+            clean,
+            accept_sparse="csr",
+            dtype="numeric",
+            allow_nd=self._allows_images,
+            input_name="clean",
+        )
+        if clean.shape != X.shape:
+            raise ValueError(
+                f"clean must have the shape of X, {X.shape}; got {clean.shape}."
+            )
+        return clean
+
+    # --------------------------------------------------------------- training
+    def fit(self, X, y=None, *, clean=None):
+        """Train the autoencoder to reconstruct ``X`` from corrupted copies of it.
+
+        Every training batch is corrupted afresh by ``noise`` inside the model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data. Sparse matrices are densified one batch at a time.
+        y : None
+            Ignored; accepted so the estimator works in a Pipeline.
+        clean : {array-like, sparse matrix} of the shape of X, default=None
+            Paired training: when given, ``X`` holds noisy samples and ``clean``
+            their clean versions, the model learns ``X -> clean`` and applies no
+            synthetic corruption of its own.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        self._validate_params()
+        warm = bool(self.warm_start) and self.initialized_
+        return self._train(X, clean, epochs=self.epochs, warm=warm)
+
+    def partial_fit(self, X, y=None, *, clean=None):
+        """Train for one epoch, starting from the current weights if fitted.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+        clean : {array-like, sparse matrix} of the shape of X, default=None
+            Clean targets for paired training (see :meth:`fit`).
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        if not self.initialized_:
+            self._validate_params()
+        return self._train(X, clean, epochs=1, warm=self.initialized_)
+
+    def _train(self, X, clean, *, epochs, warm):
+        X = self._validate_X(X, reset=not warm)
+        target = True if clean is None else self._validate_clean(clean, X)
+        if not warm:
+            self._initialize(X, target)
+        self._set_corruption(active=clean is None)
+        train, validation = self._training_batches(X, target)
+        self._initialize_callbacks()
+        self._fit_callbacks += self._default_callbacks(validation is not None)
+        try:
+            with device_scope(self.device_):
+                self._fit_keras_model(
+                    train,
+                    None,
+                    sample_weight=None,
+                    warm_start=warm,
+                    epochs=epochs,
+                    initial_epoch=self.current_epoch if warm else 0,
+                    validation_data=validation,
+                    validation_split=0.0,
+                    batch_size=None,
+                    shuffle=False,
+                )
+        finally:
+            del self._fit_callbacks, self._predict_callbacks
+        self.n_iter_ = self.current_epoch
+        last_loss = self.history_["loss"][-1]
+        if not np.isfinite(last_loss):
+            raise ValueError(
+                f"Training diverged: the loss became {last_loss} at epoch "
+                f"{self.n_iter_}. Scale the data (e.g. with StandardScaler), lower "
+                "the learning rate (optimizer__learning_rate) or the noise_factor."
+            )
+        return self
+
+    def _initialize(self, X, target):
+        """Build a fresh model for X; the previous one is released first."""
+        self._random_state = (
+            None if self.random_state is None else seed_from(self.random_state)
+        )
+        self._seeds = np.random.default_rng(self._random_state)
+        self.noise_ = clone(self.noise) if self.noise is not None else NoiseInjector()
+        self.noise_._check_params()
+        self.device_ = resolve_device(self.device)
+        self.output_activation_ = self._resolve_output_activation(
+            X if target is True else target
+        )
+        if hasattr(self, "model_"):
+            del self.model_, self.history_
+            gc.collect()
+        with device_scope(self.device_):
+            self.model_ = self._build_keras_model()
+        self.code_shape_ = tuple(self._code_output(self.encoder_.output).shape[1:])
+
+    def _check_model_param(self):
+        return self._keras_build_fn
+
+    def _keras_build_fn(self, compile_kwargs):
+        def new_seed():
+            return int(self._seeds.integers(_MAX_SEED))
+
+        encoder, decoder = self._build_networks(self.sample_shape_, new_seed)
+        inputs = keras.Input(self.sample_shape_, name="input")
+        noisy = self.noise_.as_layer(seed=new_seed())(inputs)
+        outputs = decoder(encoder(noisy))
+        model = keras.Model(inputs, outputs, name=type(self).__name__.lower())
+        model.compile(**compile_kwargs)
+        return model
+
+    def _build_networks(self, sample_shape, new_seed):
+        """Return ``(encoder, decoder)``: two Keras models named so."""
+        raise NotImplementedError
+
+    def _weight_kwargs(self, new_seed):
+        """Initializer and weight penalties for a Dense or convolution layer."""
+        kwargs = {"kernel_initializer": keras.initializers.GlorotUniform(new_seed())}
+        if self.l1 or self.l2:
+            kwargs["kernel_regularizer"] = keras.regularizers.L1L2(self.l1, self.l2)
+        return kwargs
+
+    def _code_regularizer(self):
+        return keras.regularizers.L1(self.sparsity) if self.sparsity else None
+
+    def _resolve_output_activation(self, data):
+        if self.output_activation != "auto":
+            return self.output_activation
+        low, high = _value_range(data)
+        return "sigmoid" if 0 <= low and high <= 1 else "linear"
+
+    def _set_corruption(self, *, active):
+        layer = self.model_.get_layer("noise")
+        if layer.active != active:
+            layer.active = active
+            self.model_.train_function = None  # trace again with the new switch
+
+    def _training_batches(self, X, target):
+        seed = int(self._seeds.integers(_MAX_SEED))
+        common = {"batch_size": self.batch_size, "sample_shape": self.sample_shape_}
+        common["target"] = target
+        if not self.validation_split:
+            return ArrayBatches(X, shuffle=self.shuffle, seed=seed, **common), None
+        train_rows, val_rows = split_indices(X.shape[0], self.validation_split, seed)
+        return (
+            ArrayBatches(
+                X, indices=train_rows, shuffle=self.shuffle, seed=seed, **common
+            ),
+            ArrayBatches(X, indices=val_rows, **common),
+        )
+
+    def _default_callbacks(self, has_validation):
+        callbacks = [keras.callbacks.TerminateOnNaN()]
+        if self.early_stopping:
+            callbacks.append(
+                keras.callbacks.EarlyStopping(
+                    monitor="val_loss" if has_validation else "loss",
+                    min_delta=self.tol,
+                    patience=self.n_iter_no_change,
+                    restore_best_weights=True,
+                )
+            )
+        return callbacks
+
+    # -------------------------------------------------------------- inference
+    @property
+    def encoder_(self) -> keras.Model:
+        """The encoder: a Keras model from (noise-free) input to code."""
+        return self.model_.get_layer("encoder")
+
+    @property
+    def decoder_(self) -> keras.Model:
+        """The decoder: a Keras model from code back to input space."""
+        return self.model_.get_layer("decoder")
+
+    @property
+    def loss_curve_(self) -> list:
+        """Training loss per epoch, as ``MLPRegressor.loss_curve_``."""
+        return list(self.history_["loss"])
+
+    @staticmethod
+    def _code_output(outputs):
+        """The code among the encoder's outputs (the first one, if several)."""
+        return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+
+    def _predict(self, model, X, sample_shape):
+        batches = ArrayBatches(X, batch_size=self.batch_size, sample_shape=sample_shape)
+        with device_scope(self.device_):
+            return model.predict(batches, verbose=0)
+
+    def transform(self, X):
+        """Encode ``X``: the learned code, or the reconstruction in denoise mode.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to transform.
+
+        Returns
+        -------
+        X_new : ndarray
+            With ``transform_mode="code"``: the code, of shape
+            (n_samples, n_codes). With ``transform_mode="denoise"``: the same as
+            :meth:`denoise`.
+        """
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        if self.transform_mode == "denoise":
+            return self._reconstruct(X)
+        codes = self._code_output(self._predict(self.encoder_, X, self.sample_shape_))
+        return codes.reshape(X.shape[0], -1)
+
+    def inverse_transform(self, X):
+        """Decode codes back to input space, in the layout of the training data.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_codes)
+            Codes, as returned by :meth:`transform` in ``"code"`` mode.
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, *training sample shape)
+            The decoded samples.
+        """
+        check_is_fitted(self)
+        if len(self.decoder_.inputs) > 1:
+            raise ValueError(
+                f"{type(self).__name__} with skip connections decodes from the "
+                "encoder's intermediate features as well as the code, so codes alone "
+                "cannot be inverted; use denoise() instead."
+            )
+        Z = check_array(X, dtype="numeric", input_name="X")
+        n_codes = math.prod(self.code_shape_)
+        if Z.shape[1] != n_codes:
+            raise ValueError(
+                f"X has {Z.shape[1]} features, but {type(self).__name__} has a code "
+                f"of {n_codes} features."
+            )
+        decoded = self._predict(self.decoder_, Z, self.code_shape_)
+        return decoded.reshape(Z.shape[0], *self._layout)
+
+    def denoise(self, X):
+        """Reconstruct ``X`` with the trained model; no corruption is applied.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Noisy (or clean) data.
+
+        Returns
+        -------
+        X_denoised : ndarray of the shape of X
+            The reconstruction, in the caller's layout.
+        """
+        check_is_fitted(self)
+        return self._reconstruct(self._validate_X(X, reset=False))
+
+    def _reconstruct(self, X):
+        out = self._predict(self.model_, X, self.sample_shape_)
+        return out.reshape(X.shape)
+
+    def score(self, X, y=None):
+        """Minus the mean squared reconstruction error of ``X`` (higher is better).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to reconstruct.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        score : float
+            ``-mean((X - denoise(X)) ** 2)``.
+        """
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        reconstruction = self._predict(self.model_, X, self.sample_shape_)
+        reconstruction = reconstruction.reshape(X.shape[0], -1)
+        squared_error = 0.0
+        for start in range(0, X.shape[0], self.batch_size):
+            rows = slice(start, start + self.batch_size)
+            clean = read_rows(X, rows, (self.n_features_in_,))
+            squared_error += float(
+                np.sum((clean.astype(np.float64) - reconstruction[rows]) ** 2)
+            )
+        return -squared_error / reconstruction.size
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the columns :meth:`transform` returns.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names, checked against ``feature_names_in_``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            ``<classname>0 ...`` for codes; the input names in denoise mode.
+        """
+        check_is_fitted(self)
+        if self.transform_mode == "denoise":
+            return _check_feature_names_in(self, input_features)
+        return _generate_get_feature_names_out(
+            self, math.prod(self.code_shape_), input_features=input_features
+        )
+
+
+def _value_range(X):
+    """(min, max) of a dense or sparse array, counting a sparse matrix's zeros."""
+    if sp.issparse(X):
+        values = X.data
+        if X.nnz < math.prod(X.shape):
+            values = np.append(values, 0)
+        return float(values.min()), float(values.max())
+    return float(np.min(X)), float(np.max(X))

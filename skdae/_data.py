@@ -1,0 +1,105 @@
+"""Feeding Keras one batch at a time, whatever the array behind it.
+
+Dense arrays, memory maps and SciPy sparse matrices are read a batch of rows at a
+time, cast to float32 and reshaped to the model's sample shape, so no whole-array
+copy (dense, float32 or noisy) is ever made.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import scipy.sparse as sp
+
+
+def read_rows(X, rows, sample_shape) -> np.ndarray:
+    """Rows ``rows`` of ``X`` as a dense float32 array of shape (len(rows), *shape)."""
+    batch = X[rows]
+    if sp.issparse(batch):
+        batch = batch.toarray()
+    batch = np.asarray(batch, dtype=keras.backend.floatx())
+    return batch.reshape((batch.shape[0], *sample_shape))
+
+
+class ArrayBatches(keras.utils.PyDataset):
+    """A ``keras.utils.PyDataset`` over the rows of an array-like.
+
+    Parameters
+    ----------
+    X : ndarray, memmap or sparse matrix of shape (n_samples, ...)
+        Model inputs.
+    target : same kind as X, True or None, default=None
+        Training targets: ``True`` means X itself (an autoencoder), an array gives
+        paired targets, None gives inputs only (for prediction).
+    batch_size : int
+        Rows per batch.
+    sample_shape : tuple of int
+        Shape of one sample as the model sees it.
+    indices : ndarray of int or None, default=None
+        The rows to use (all of them when None).
+    shuffle : bool, default=False
+        Reshuffle the rows at the start and after every epoch.
+    seed : int or None, default=None
+        Seed of the shuffling.
+    """
+
+    def __init__(
+        self,
+        X,
+        *,
+        batch_size,
+        sample_shape,
+        target=None,
+        indices=None,
+        shuffle=False,
+        seed=None,
+    ):
+        super().__init__()
+        self.X = X
+        self.target = target
+        self.batch_size = int(batch_size)
+        self.sample_shape = tuple(sample_shape)
+        self.shuffle = shuffle
+        self._order = None if indices is None else np.asarray(indices)
+        self._n_rows = X.shape[0] if indices is None else len(self._order)
+        self._rng = np.random.default_rng(seed)
+        if shuffle:
+            if self._order is None:
+                self._order = np.arange(self._n_rows)
+            self._rng.shuffle(self._order)
+
+    def __len__(self):
+        return math.ceil(self._n_rows / self.batch_size)
+
+    def __getitem__(self, index):
+        start = index * self.batch_size
+        stop = min(start + self.batch_size, self._n_rows)
+        if self._order is None:
+            rows = slice(start, stop)
+        else:  # sorted rows read faster from memory maps and sparse matrices
+            rows = np.sort(self._order[start:stop])
+        inputs = read_rows(self.X, rows, self.sample_shape)
+        if self.target is None:
+            return inputs
+        if self.target is True:
+            return inputs, inputs
+        return inputs, read_rows(self.target, rows, self.sample_shape)
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            self._rng.shuffle(self._order)
+
+
+def split_indices(n_samples, validation_split, seed):
+    """Shuffled train and validation row indices for a hold-out fraction."""
+    order = np.random.default_rng(seed).permutation(n_samples)
+    n_val = int(round(validation_split * n_samples))
+    if n_val == 0 or n_val == n_samples:
+        raise ValueError(
+            f"validation_split={validation_split} leaves {n_samples - n_val} "
+            f"training and {n_val} validation samples out of {n_samples}; both must "
+            "be at least 1."
+        )
+    return np.sort(order[n_val:]), np.sort(order[:n_val])

@@ -1,0 +1,352 @@
+"""ConvDenoisingAutoencoder: a convolutional denoising autoencoder for images."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from numbers import Integral
+
+import keras
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._base import BaseDenoisingAutoencoder
+
+
+class ConvDenoisingAutoencoder(BaseDenoisingAutoencoder):
+    """Convolutional denoising autoencoder for images, used like PCA.
+
+    Images come as ``(n, h, w, c)``, ``(n, h, w)`` (grayscale) or flat
+    ``(n, h*w*c)`` with ``image_shape`` (so the model can sit behind a scaler in a
+    Pipeline); every image output keeps the caller's layout. Each encoder level
+    is a convolution followed by a 2x downsampling (a stride-2 convolution, or
+    max-pooling); the decoder mirrors it (transposed convolutions, or upsampling)
+    and crops back to the exact input size, so any ``h, w`` works (28 -> 14 -> 7
+    -> 4 comes back to 28). ``transform`` returns the code, the bottleneck
+    feature maps flattened to ``(n, n_codes)``.
+
+    Flat input without ``image_shape`` is read as one-row, one-channel images
+    of shape ``(1, n_features, 1)``, so generic 2-D data still fits (with 1-D
+    convolutions along the features). A warning says so when ``n_features`` is a
+    perfect square, which suggests images: pass ``image_shape`` then.
+
+    Parameters
+    ----------
+    image_shape : tuple of int or None, default=None
+        ``(h, w)`` or ``(h, w, c)`` of flat input samples. Ignored for image input
+        of 3 or 4 dimensions, except that it must then match.
+    filters : array-like of int, default=(32, 32)
+        Filters of the convolution of each encoder level; the decoder uses them in
+        reverse order.
+    kernel_size : int, default=3
+        Size of the square convolution kernels.
+    downsampling : {"stride", "pool"}, default="stride"
+        ``"stride"``: stride-2 convolutions, decoded by stride-2 transposed
+        convolutions. ``"pool"``: convolution then 2x2 max-pooling, decoded by a
+        convolution then 2x upsampling.
+    skip_connections : bool, default=False
+        Concatenate each encoder level's features to the decoder's features of
+        the same size (U-Net style). ``inverse_transform`` is then unavailable,
+        since decoding needs more than the code.
+    activation : str or callable, default="relu"
+        Activation of the hidden convolutions.
+    output_activation : str or callable, default="auto"
+        Activation of the output convolution. ``"auto"`` is ``"sigmoid"`` when the
+        training data lies in [0, 1] and ``"linear"`` otherwise.
+    l1, l2 : float, default=0.0
+        L1 and L2 penalties on the kernels.
+    sparsity : float, default=0.0
+        L1 penalty on the code's activations.
+    noise : NoiseInjector or None, default=None
+        Training corruption (None: ``NoiseInjector()``). ``"block"`` noise erases
+        square patches of the images, which trains an inpainting model.
+    transform_mode : {"code", "denoise"}, default="code"
+        What ``transform`` returns: the flattened code, or the denoised images.
+    loss, optimizer, metrics, epochs, batch_size, validation_split, \
+early_stopping, n_iter_no_change, tol, shuffle, callbacks, verbose, device, \
+random_state, warm_start, run_eagerly, **routed_params
+        As in :class:`DenoisingAutoencoder`.
+
+    Attributes
+    ----------
+    model_, encoder_, decoder_ : keras.Model
+        The autoencoder (noise layer, encoder, decoder) and its two halves.
+    history_ : dict of list
+        Keras' training history per epoch.
+    loss_curve_ : list of float
+        Training loss per epoch.
+    n_iter_ : int
+        Number of epochs trained.
+    noise_ : NoiseInjector
+        The corruption used in training.
+    output_activation_ : str or callable
+        The output activation used.
+    code_shape_ : tuple of int
+        ``(h', w', filters[-1])``: the bottleneck of one image.
+    sample_shape_ : tuple of int
+        ``(h, w, c)``: one image as the model sees it.
+    device_ : {"cpu", "gpu"}
+        Device the model was trained on.
+    n_features_in_ : int
+        Values per sample (``h * w * c``).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    DenoisingAutoencoder : Dense denoising autoencoder.
+    NoiseInjector : The corruptions.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdae import ConvDenoisingAutoencoder, NoiseInjector
+    >>> images = load_digits().images / 16          # (1797, 8, 8)
+    >>> cdae = ConvDenoisingAutoencoder(
+    ...     filters=(8, 4), noise=NoiseInjector(noise_factor=0.2, clip=(0, 1)),
+    ...     epochs=2, random_state=0).fit(images)
+    >>> cdae.denoise(images[:5]).shape
+    (5, 8, 8)
+    >>> cdae.transform(images[:5]).shape                # 2 x 2 x 4 code
+    (5, 16)
+    >>> cdae.inverse_transform(cdae.transform(images[:5])).shape
+    (5, 8, 8)
+    """
+
+    _allows_images = True
+
+    _parameter_constraints: dict = {
+        **BaseDenoisingAutoencoder._parameter_constraints,
+        "image_shape": [tuple, list, None],
+        "filters": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "kernel_size": [Interval(Integral, 1, None, closed="left")],
+        "downsampling": [StrOptions({"stride", "pool"})],
+        "skip_connections": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        image_shape=None,
+        *,
+        filters=(32, 32),
+        kernel_size=3,
+        downsampling="stride",
+        skip_connections=False,
+        activation="relu",
+        output_activation="auto",
+        l1=0.0,
+        l2=0.0,
+        sparsity=0.0,
+        noise=None,
+        transform_mode="code",
+        loss="mse",
+        optimizer="adam",
+        metrics=None,
+        epochs=20,
+        batch_size=128,
+        validation_split=0.0,
+        early_stopping=False,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        callbacks=None,
+        verbose=0,
+        device="auto",
+        random_state=None,
+        warm_start=False,
+        run_eagerly=False,
+        **routed_params,
+    ):
+        self.image_shape = image_shape
+        self.filters = filters
+        self.kernel_size = kernel_size
+        self.downsampling = downsampling
+        self.skip_connections = skip_connections
+        super().__init__(
+            activation=activation,
+            output_activation=output_activation,
+            l1=l1,
+            l2=l2,
+            sparsity=sparsity,
+            noise=noise,
+            transform_mode=transform_mode,
+            loss=loss,
+            optimizer=optimizer,
+            metrics=metrics,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_split=validation_split,
+            early_stopping=early_stopping,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            shuffle=shuffle,
+            callbacks=callbacks,
+            verbose=verbose,
+            device=device,
+            random_state=random_state,
+            warm_start=warm_start,
+            run_eagerly=run_eagerly,
+            **routed_params,
+        )
+
+    # ------------------------------------------------------------------ layout
+    def _declared_image_shape(self):
+        if self.image_shape is None:
+            return None
+        shape = tuple(self.image_shape)
+        if len(shape) not in (2, 3) or any(
+            not isinstance(d, Integral) or d < 1 for d in shape
+        ):
+            raise ValueError(
+                "image_shape must be (h, w) or (h, w, c) with positive integers; "
+                f"got {self.image_shape!r}."
+            )
+        return shape if len(shape) == 3 else (*shape, 1)
+
+    def _model_sample_shape(self, layout):
+        declared = self._declared_image_shape()
+        if len(layout) == 1:
+            if declared is None:
+                if math.isqrt(layout[0]) ** 2 == layout[0] and layout[0] >= 16:
+                    side = math.isqrt(layout[0])
+                    warnings.warn(
+                        f"{type(self).__name__} got flat samples of {layout[0]} "
+                        "features and no image_shape, so it reads them as images of "
+                        f"shape (1, {layout[0]}, 1). Pass image_shape=({side}, "
+                        f"{side}) if they are {side}x{side} images.",
+                        UserWarning,
+                        stacklevel=4,
+                    )
+                return (1, layout[0], 1)
+            if math.prod(declared) != layout[0]:
+                raise ValueError(
+                    f"X has {layout[0]} features, but image_shape="
+                    f"{tuple(self.image_shape)} expects {math.prod(declared)} "
+                    f"(flat samples of shape {declared})."
+                )
+            return declared
+        shape = tuple(layout) if len(layout) == 3 else (*layout, 1)
+        if declared is not None and declared != shape:
+            raise ValueError(
+                f"X holds images of shape {tuple(layout)}, but image_shape="
+                f"{tuple(self.image_shape)}."
+            )
+        return shape
+
+    def _check_layout(self, layout):
+        height, width, channels = self.sample_shape_
+        accepted = [(height, width, channels), (height * width * channels,)]
+        if channels == 1:
+            accepted.append((height, width))
+        if tuple(layout) not in accepted:
+            raise ValueError(
+                f"X has samples of shape {tuple(layout)}, but "
+                f"{type(self).__name__} was fitted on images of shape "
+                f"{self.sample_shape_}; expected samples of shape "
+                + " or ".join(str(s) for s in accepted)
+                + "."
+            )
+
+    # ---------------------------------------------------------------- networks
+    def _filters(self):
+        filters = (
+            [self.filters] if isinstance(self.filters, Integral) else list(self.filters)
+        )
+        if not filters or any(not isinstance(f, Integral) or f < 1 for f in filters):
+            raise ValueError(
+                f"filters must be a non-empty sequence of positive integers; got "
+                f"{self.filters!r}."
+            )
+        return filters
+
+    def _conv(self, filters, new_seed, *, name, strides=1, transpose=False, **kw):
+        layer = keras.layers.Conv2DTranspose if transpose else keras.layers.Conv2D
+        return layer(
+            filters,
+            self.kernel_size,
+            strides=strides,
+            padding="same",
+            activation=kw.pop("activation", self.activation),
+            name=name,
+            **self._weight_kwargs(new_seed),
+            **kw,
+        )
+
+    def _build_networks(self, sample_shape, new_seed):
+        filters = self._filters()
+        stride = self.downsampling == "stride"
+        images = keras.Input(sample_shape, name="encoder_input")
+        features, sizes, skips = images, [], []
+        for level, n_filters in enumerate(filters, start=1):
+            sizes.append(tuple(features.shape[1:3]))
+            is_code = level == len(filters)
+            regularizer = self._code_regularizer() if is_code else None
+            if stride:
+                name = "code" if is_code else f"encoder_conv_{level}"
+                features = self._conv(
+                    n_filters,
+                    new_seed,
+                    name=name,
+                    strides=2,
+                    activity_regularizer=regularizer,
+                )(features)
+            else:
+                features = self._conv(n_filters, new_seed, name=f"encoder_conv_{level}")(
+                    features
+                )
+                features = keras.layers.MaxPooling2D(
+                    2, padding="same", name="code" if is_code else f"encoder_pool_{level}"
+                )(features)
+                if regularizer is not None:
+                    features = keras.layers.ActivityRegularization(
+                        l1=self.sparsity, name="code_sparsity"
+                    )(features)
+            if not is_code:
+                skips.append(features)
+        encoder_outputs = [features, *skips] if self.skip_connections else features
+        encoder = keras.Model(images, encoder_outputs, name="encoder")
+
+        code = keras.Input(features.shape[1:], name="decoder_input")
+        skip_inputs = [
+            keras.Input(s.shape[1:], name=f"skip_{i}") for i, s in enumerate(skips, 1)
+        ]
+        features = code
+        for step, n_filters in enumerate(reversed(filters), start=1):
+            level = len(filters) - step + 1
+            if stride:
+                features = self._conv(
+                    n_filters,
+                    new_seed,
+                    name=f"decoder_deconv_{step}",
+                    strides=2,
+                    transpose=True,
+                )(features)
+            else:
+                features = self._conv(n_filters, new_seed, name=f"decoder_conv_{step}")(
+                    features
+                )
+                features = keras.layers.UpSampling2D(2, name=f"decoder_up_{step}")(
+                    features
+                )
+            features = _crop_to(features, sizes[level - 1], name=f"decoder_crop_{step}")
+            if self.skip_connections and level > 1:
+                features = keras.layers.Concatenate(name=f"decoder_skip_{step}")(
+                    [features, skip_inputs[level - 2]]
+                )
+        outputs = self._conv(
+            sample_shape[-1],
+            new_seed,
+            name="reconstruction",
+            activation=self.output_activation_,
+        )(features)
+        decoder_inputs = [code, *skip_inputs] if self.skip_connections else code
+        decoder = keras.Model(decoder_inputs, outputs, name="decoder")
+        return encoder, decoder
+
+
+def _crop_to(features, size, *, name):
+    """Crop the bottom and right of feature maps down to ``size`` (h, w)."""
+    extra_h = features.shape[1] - size[0]
+    extra_w = features.shape[2] - size[1]
+    if extra_h == 0 and extra_w == 0:
+        return features
+    return keras.layers.Cropping2D(((0, extra_h), (0, extra_w)), name=name)(features)

@@ -1,0 +1,250 @@
+"""DenoisingAutoencoder: a dense denoising autoencoder as a scikit-learn transformer."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import keras
+from sklearn.utils._param_validation import Interval
+
+from ._base import BaseDenoisingAutoencoder
+
+
+class DenoisingAutoencoder(BaseDenoisingAutoencoder):
+    """Dense denoising autoencoder, trained by Keras, used like PCA.
+
+    The model learns to reconstruct clean samples from corrupted copies: every
+    training batch is corrupted afresh by ``noise`` inside the Keras model, and
+    nothing is corrupted at inference. ``transform`` returns the learned code
+    (feature extraction), ``inverse_transform`` decodes codes back to input space,
+    ``denoise`` reconstructs data, and ``score`` is minus the reconstruction MSE.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(256, 64)
+        Units of the encoder's Dense layers; the last one is the code. The decoder
+        mirrors the encoder. ``(128,)`` is a shallow autoencoder,
+        ``(392, 196)`` on 784 pixels the deep 784-392-196-392-784 one; a code
+        wider than the input is over-complete.
+    activation : str or callable, default="relu"
+        Activation of the hidden layers and the code (a Keras activation).
+    output_activation : str or callable, default="auto"
+        Activation of the output layer. ``"auto"`` is ``"sigmoid"`` when the
+        training data lies in [0, 1] and ``"linear"`` otherwise.
+    l1 : float, default=0.0
+        L1 penalty on the weights.
+    l2 : float, default=0.0
+        L2 penalty on the weights.
+    sparsity : float, default=0.0
+        L1 penalty on the code's activations (a sparse autoencoder).
+    noise : NoiseInjector or None, default=None
+        Training corruption. None means ``NoiseInjector()`` (gaussian, 0.5).
+        Grid-search its parameters as ``noise__noise_factor``, ``noise__kind``.
+    transform_mode : {"code", "denoise"}, default="code"
+        What ``transform`` returns: the code (feature extraction), or the
+        denoised reconstruction (a denoising step in a Pipeline).
+    loss : str or keras.losses.Loss, default="mse"
+        Training loss.
+    optimizer : str or keras.optimizers.Optimizer, default="adam"
+        Optimizer; set its parameters as ``optimizer__learning_rate=1e-3``.
+    metrics : list or None, default=None
+        Extra Keras metrics recorded in ``history_``.
+    epochs : int, default=50
+        Number of passes over the training data.
+    batch_size : int, default=128
+        Samples per gradient step (and per prediction batch).
+    validation_split : float, default=0.0
+        Fraction of the training data held out (at random) to report
+        ``val_loss``, the reconstruction error of clean held-out samples.
+    early_stopping : bool, default=False
+        Stop when ``val_loss`` (``loss`` without a validation split) has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs, and keep the best
+        weights.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest improvement that counts for early stopping.
+    shuffle : bool, default=True
+        Shuffle the training samples every epoch.
+    callbacks : list of keras.callbacks.Callback or None, default=None
+        Extra Keras callbacks; classes are instantiated with ``callbacks__*``
+        parameters.
+    verbose : int, default=0
+        Keras' verbosity: 0 silent, 1 progress bar, 2 one line per epoch.
+    device : {"auto", "cpu", "gpu"}, default="auto"
+        Where to train: ``"auto"`` is the GPU when the Keras backend sees one.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, noise draws and shuffling for reproducible fits.
+    warm_start : bool, default=False
+        Continue training the fitted model on the next ``fit``.
+    run_eagerly : bool, default=False
+        Run Keras eagerly instead of compiling its train and predict functions:
+        slower per batch, but no tracing cost, which wins on tiny data; and
+        easier to debug.
+    **routed_params
+        Parameters routed by prefix, as in scikeras: ``optimizer__*``,
+        ``loss__*``, ``callbacks__*``, ``fit__*``, ``predict__*``, ``compile__*``.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained autoencoder: noise layer, then ``encoder_``, then
+        ``decoder_``.
+    encoder_ : keras.Model
+        Input to code.
+    decoder_ : keras.Model
+        Code to input space.
+    history_ : dict of list
+        Keras' training history (``loss``, ``val_loss``, metrics) per epoch.
+    loss_curve_ : list of float
+        Training loss per epoch.
+    n_iter_ : int
+        Number of epochs trained.
+    noise_ : NoiseInjector
+        The corruption used in training.
+    output_activation_ : str or callable
+        The output activation used.
+    code_shape_ : tuple of int
+        Shape of the code of one sample.
+    sample_shape_ : tuple of int
+        Shape of one sample as the model sees it.
+    device_ : {"cpu", "gpu"}
+        Device the model was trained on.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    ConvDenoisingAutoencoder : Convolutional denoising autoencoder for images.
+    NoiseInjector : The corruptions.
+    sklearn.decomposition.PCA : Linear counterpart.
+    sklearn.neural_network.MLPRegressor : Where the architecture names come from.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skdae import DenoisingAutoencoder, NoiseInjector
+    >>> X = load_digits().data / 16
+    >>> dae = DenoisingAutoencoder(
+    ...     hidden_layer_sizes=(64, 16), noise=NoiseInjector(noise_factor=0.2),
+    ...     epochs=5, random_state=0)
+    >>> codes = dae.fit(X).transform(X)
+    >>> codes.shape
+    (1797, 16)
+    >>> dae.inverse_transform(codes).shape
+    (1797, 64)
+    >>> dae.denoise(X[:3]).shape
+    (3, 64)
+    >>> dae.score(X) < 0
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **BaseDenoisingAutoencoder._parameter_constraints,
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(256, 64),
+        *,
+        activation="relu",
+        output_activation="auto",
+        l1=0.0,
+        l2=0.0,
+        sparsity=0.0,
+        noise=None,
+        transform_mode="code",
+        loss="mse",
+        optimizer="adam",
+        metrics=None,
+        epochs=50,
+        batch_size=128,
+        validation_split=0.0,
+        early_stopping=False,
+        n_iter_no_change=10,
+        tol=1e-4,
+        shuffle=True,
+        callbacks=None,
+        verbose=0,
+        device="auto",
+        random_state=None,
+        warm_start=False,
+        run_eagerly=False,
+        **routed_params,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        super().__init__(
+            activation=activation,
+            output_activation=output_activation,
+            l1=l1,
+            l2=l2,
+            sparsity=sparsity,
+            noise=noise,
+            transform_mode=transform_mode,
+            loss=loss,
+            optimizer=optimizer,
+            metrics=metrics,
+            epochs=epochs,
+            batch_size=batch_size,
+            validation_split=validation_split,
+            early_stopping=early_stopping,
+            n_iter_no_change=n_iter_no_change,
+            tol=tol,
+            shuffle=shuffle,
+            callbacks=callbacks,
+            verbose=verbose,
+            device=device,
+            random_state=random_state,
+            warm_start=warm_start,
+            run_eagerly=run_eagerly,
+            **routed_params,
+        )
+
+    def _layer_sizes(self):
+        sizes = (
+            [self.hidden_layer_sizes]
+            if isinstance(self.hidden_layer_sizes, Integral)
+            else list(self.hidden_layer_sizes)
+        )
+        if not sizes or any(not isinstance(s, Integral) or s < 1 for s in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must be a non-empty sequence of positive "
+                f"integers; got {self.hidden_layer_sizes!r}."
+            )
+        return sizes
+
+    def _build_networks(self, sample_shape, new_seed):
+        sizes = self._layer_sizes()
+        inputs = keras.Input(sample_shape, name="encoder_input")
+        hidden = inputs
+        for depth, units in enumerate(sizes, start=1):
+            is_code = depth == len(sizes)
+            hidden = keras.layers.Dense(
+                units,
+                activation=self.activation,
+                activity_regularizer=self._code_regularizer() if is_code else None,
+                name="code" if is_code else f"encoder_dense_{depth}",
+                **self._weight_kwargs(new_seed),
+            )(hidden)
+        encoder = keras.Model(inputs, hidden, name="encoder")
+
+        codes = keras.Input((sizes[-1],), name="decoder_input")
+        hidden = codes
+        for depth, units in enumerate(reversed(sizes[:-1]), start=1):
+            hidden = keras.layers.Dense(
+                units,
+                activation=self.activation,
+                name=f"decoder_dense_{depth}",
+                **self._weight_kwargs(new_seed),
+            )(hidden)
+        outputs = keras.layers.Dense(
+            sample_shape[0],
+            activation=self.output_activation_,
+            name="reconstruction",
+            **self._weight_kwargs(new_seed),
+        )(hidden)
+        decoder = keras.Model(codes, outputs, name="decoder")
+        return encoder, decoder

@@ -1,0 +1,467 @@
+"""Corruptions: one definition per noise kind, used by a transformer and a layer.
+
+:func:`corrupt` is the single implementation of every corruption, written in
+``keras.ops`` so that it runs on any Keras backend. :class:`NoiseInjector` applies
+it to NumPy data (to build noisy datasets), and :class:`NoiseLayer` applies it
+inside a Keras model, freshly drawn for every batch at training time only.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+from typing import Any
+
+import keras
+import numpy as np
+from keras import ops
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+NOISE_KINDS = ("gaussian", "masking", "salt_pepper", "block")
+_MAX_SEED = 2**31 - 1
+
+
+def corrupt(
+    x: Any,
+    *,
+    kind: str = "gaussian",
+    noise_factor: float = 0.5,
+    loc: float = 0.0,
+    clip: tuple[float, float] | None = None,
+    image_shape: tuple[int, ...] | None = None,
+    seed: int | keras.random.SeedGenerator | None = None,
+) -> Any:
+    """Return a corrupted copy of a batch, computed with ``keras.ops``.
+
+    Parameters
+    ----------
+    x : tensor or ndarray of shape (n_samples, n_features), (n, h, w) or (n, h, w, c)
+        The clean batch. Its floating dtype is kept.
+    kind : {"gaussian", "masking", "salt_pepper", "block"}, default="gaussian"
+        - ``"gaussian"``: add ``loc + noise_factor * N(0, 1)``, that is a draw from
+          a normal distribution of mean ``loc`` and standard deviation
+          ``noise_factor``.
+        - ``"masking"``: set each entry to zero with probability ``noise_factor``.
+        - ``"salt_pepper"``: replace each entry with probability ``noise_factor``,
+          half of them by the low and half by the high bound of ``clip``
+          (``(0, 1)`` when ``clip`` is None).
+        - ``"block"``: zero one random block per sample. On images (4-D or 3-D
+          input, or flat input with ``image_shape``) the block is a square whose
+          side is ``noise_factor`` pixels when ``noise_factor >= 1``, and otherwise
+          covers the fraction ``noise_factor`` of the image area. On flat input
+          without ``image_shape`` it is a contiguous run of features, of length
+          ``noise_factor`` (>= 1) or the fraction ``noise_factor`` of the features.
+    noise_factor : float, default=0.5
+        Strength of the corruption (see ``kind``).
+    loc : float, default=0.0
+        Mean of the gaussian draw; ignored by the other kinds.
+    clip : (float, float) or None, default=None
+        Clip the corrupted values into ``[low, high]``.
+    image_shape : tuple of int or None, default=None
+        ``(h, w)`` or ``(h, w, c)`` of the images when ``x`` is flat; only ``block``
+        uses it.
+    seed : int, keras.random.SeedGenerator or None, default=None
+        Seed of the draw. An int gives the same draw on every call; a
+        ``SeedGenerator`` gives a new draw on every call.
+
+    Returns
+    -------
+    tensor
+        The corrupted batch, of the shape and dtype of ``x``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from keras import ops
+    >>> from skdae.noise import corrupt
+    >>> x = np.full((2, 4), 0.5, dtype="float32")
+    >>> ops.convert_to_numpy(corrupt(x, kind="masking", noise_factor=1.0, seed=0))
+    array([[0., 0., 0., 0.],
+           [0., 0., 0., 0.]], dtype=float32)
+    """
+    x = ops.convert_to_tensor(x)
+    dtype = keras.backend.standardize_dtype(x.dtype)
+    if kind == "gaussian":
+        out = x + keras.random.normal(
+            ops.shape(x), mean=loc, stddev=noise_factor, dtype=dtype, seed=seed
+        )
+    elif kind == "masking":
+        draw = keras.random.uniform(ops.shape(x), dtype=dtype, seed=seed)
+        out = ops.where(draw < noise_factor, ops.zeros_like(x), x)
+    elif kind == "salt_pepper":
+        low, high = clip if clip is not None else (0.0, 1.0)
+        draw = keras.random.uniform(ops.shape(x), dtype=dtype, seed=seed)
+        out = ops.where(
+            draw < noise_factor / 2,
+            ops.full_like(x, low),
+            ops.where(draw < noise_factor, ops.full_like(x, high), x),
+        )
+    elif kind == "block":
+        out = _erase_block(x, noise_factor, image_shape, seed)
+    else:
+        raise ValueError(f"Unknown noise kind {kind!r}; expected one of {NOISE_KINDS}.")
+    if clip is not None:
+        out = ops.clip(out, clip[0], clip[1])
+    return out
+
+
+def block_side(noise_factor: float, length: int) -> int:
+    """Side of the erased block: ``noise_factor`` itself, or its fraction of ``length``.
+
+    ``length`` is the number of features (1-D) or ``sqrt(h * w)`` (images).
+    """
+    if noise_factor >= 1:
+        return int(noise_factor)
+    return int(round(noise_factor * length))
+
+
+def _erase_block(x, noise_factor, image_shape, seed):
+    shape = ops.shape(x)
+    ndim = len(shape)
+    if ndim == 2 and image_shape is not None:
+        images = ops.reshape(x, (-1, *image_shape))
+        return ops.reshape(_erase_block(images, noise_factor, None, seed), shape)
+    if ndim == 2:
+        n_features = shape[1]
+        width = min(block_side(noise_factor, n_features), n_features)
+        start = _random_starts(shape[0], [n_features - width + 1], x.dtype, seed)
+        position = ops.arange(n_features)[None, :]
+        inside = (position >= start[:, :1]) & (position < start[:, :1] + width)
+    else:
+        height, width_ = shape[1], shape[2]
+        side = block_side(noise_factor, math.sqrt(height * width_))
+        side = min(side, height, width_)
+        start = _random_starts(
+            shape[0], [height - side + 1, width_ - side + 1], x.dtype, seed
+        )
+        rows = ops.arange(height)[None, :, None]
+        cols = ops.arange(width_)[None, None, :]
+        top = start[:, 0][:, None, None]
+        left = start[:, 1][:, None, None]
+        inside = (rows >= top) & (rows < top + side)
+        inside = inside & (cols >= left) & (cols < left + side)
+        if ndim == 4:
+            inside = inside[..., None]
+    return ops.where(inside, ops.zeros_like(x), x)
+
+
+def _random_starts(n_samples, n_positions, dtype, seed):
+    """Uniform integer offsets in ``[0, n_positions[i])``, one row per sample."""
+    dtype = keras.backend.standardize_dtype(dtype)
+    draw = keras.random.uniform((n_samples, len(n_positions)), dtype=dtype, seed=seed)
+    scale = ops.convert_to_tensor(np.asarray(n_positions, dtype=dtype))
+    return ops.cast(ops.floor(draw * scale), "int32")
+
+
+@keras.saving.register_keras_serializable(package="skdae")
+class NoiseLayer(keras.layers.Layer):
+    """Keras layer that corrupts its input during training and is the identity otherwise.
+
+    It applies :func:`corrupt` with a ``SeedGenerator``, so every training batch
+    gets a fresh draw. Build it with :meth:`NoiseInjector.as_layer`.
+
+    Parameters
+    ----------
+    kind, noise_factor, loc, clip, image_shape
+        As in :class:`NoiseInjector`.
+    seed : int or None, default=None
+        Seed of the layer's ``SeedGenerator``.
+    **kwargs
+        Passed to ``keras.layers.Layer``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdae.noise import NoiseLayer
+    >>> layer = NoiseLayer(kind="masking", noise_factor=0.5, seed=0)
+    >>> x = np.ones((2, 3), dtype="float32")
+    >>> bool((np.asarray(layer(x, training=False)) == x).all())
+    True
+    """
+
+    def __init__(
+        self,
+        kind="gaussian",
+        noise_factor=0.5,
+        loc=0.0,
+        clip=None,
+        image_shape=None,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.kind = kind
+        self.noise_factor = float(noise_factor)
+        self.loc = float(loc)
+        self.clip = None if clip is None else tuple(float(c) for c in clip)
+        self.image_shape = None if image_shape is None else tuple(image_shape)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        # A runtime switch, not part of the config: paired (noisy, clean) training
+        # turns the corruption off. Changing it needs a new train function.
+        self.active = True
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if training and self.active:
+            return corrupt(
+                inputs,
+                kind=self.kind,
+                noise_factor=self.noise_factor,
+                loc=self.loc,
+                clip=self.clip,
+                image_shape=self.image_shape,
+                seed=self.seed_generator,
+            )
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            kind=self.kind,
+            noise_factor=self.noise_factor,
+            loc=self.loc,
+            clip=None if self.clip is None else list(self.clip),
+            image_shape=None if self.image_shape is None else list(self.image_shape),
+            seed=self.seed,
+        )
+        return config
+
+
+def seed_from(random_state) -> int:
+    """An integer seed drawn from anything scikit-learn accepts as ``random_state``."""
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(_MAX_SEED))
+
+
+class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Corrupt data with noise: the single definition of every corruption in skdae.
+
+    As a transformer, it returns a corrupted copy of ``X`` (new draws on every call
+    of ``transform``, reproducible from ``random_state``), to build noisy datasets.
+    Given as the ``noise`` parameter of an autoencoder, the same corruption is
+    applied inside the Keras model, freshly drawn for every batch, at training only
+    (see :meth:`as_layer`).
+
+    Parameters
+    ----------
+    kind : {"gaussian", "masking", "salt_pepper", "block"}, default="gaussian"
+        - ``"gaussian"``: add noise drawn from ``N(loc, noise_factor**2)``, i.e.
+          ``loc + noise_factor * N(0, 1)``.
+        - ``"masking"``: set a fraction ``noise_factor`` of the entries to zero.
+        - ``"salt_pepper"``: set a fraction ``noise_factor`` of the entries to the
+          clip bounds, half to the low one and half to the high one (``0`` and
+          ``1`` when ``clip`` is None).
+        - ``"block"``: zero a random block in each sample, for inpainting. With
+          ``image_shape`` (or image input) the block is a square of side
+          ``noise_factor`` pixels when ``noise_factor >= 1``, else covering the
+          fraction ``noise_factor`` of the image; on flat features without
+          ``image_shape`` it is a contiguous run of features, sized the same way.
+    noise_factor : float, default=0.5
+        Strength: the standard deviation for ``"gaussian"``, the fraction of
+        entries for ``"masking"`` and ``"salt_pepper"`` (at most 1), the block size
+        (pixels if >= 1, a fraction of the area if < 1) for ``"block"``.
+    loc : float, default=0.0
+        Mean of the gaussian draw, as in tutorials that use
+        ``np.random.normal(loc=0.5, scale=0.5)`` (``loc=0.5, noise_factor=0.5``).
+    clip : (float, float) or None, default=None
+        Clip the corrupted values into ``[low, high]``; ``(0, 1)`` for images
+        scaled to the unit range.
+    image_shape : tuple of int or None, default=None
+        ``(h, w)`` or ``(h, w, c)``: how to read flat samples as images, for
+        ``"block"``. Image arrays of shape (n, h, w) or (n, h, w, c) are also
+        accepted directly.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the sequence of draws: after ``fit``, the k-th call of ``transform``
+        gives the same result for the same ``random_state``.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during fit (``h`` for image arrays).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    DenoisingAutoencoder : Dense denoising autoencoder trained with this noise.
+    ConvDenoisingAutoencoder : Convolutional denoising autoencoder for images.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdae import NoiseInjector
+    >>> X = np.full((1000, 4), 0.5)
+    >>> noisy = NoiseInjector(noise_factor=0.1, random_state=0).fit_transform(X)
+    >>> noisy.shape
+    (1000, 4)
+    >>> round(float((noisy - X).std()), 1)
+    0.1
+    >>> masked = NoiseInjector("masking", 0.25, random_state=0).fit_transform(X)
+    >>> round(float((masked == 0).mean()), 2)
+    0.25
+    """
+
+    _parameter_constraints: dict = {
+        "kind": [StrOptions(set(NOISE_KINDS))],
+        "noise_factor": [Interval(Real, 0, None, closed="left")],
+        "loc": [Interval(Real, None, None, closed="neither")],
+        "clip": [tuple, list, None],
+        "image_shape": [tuple, list, None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        kind="gaussian",
+        noise_factor=0.5,
+        *,
+        loc=0.0,
+        clip=None,
+        image_shape=None,
+        random_state=None,
+    ):
+        self.kind = kind
+        self.noise_factor = noise_factor
+        self.loc = loc
+        self.clip = clip
+        self.image_shape = image_shape
+        self.random_state = random_state
+
+    def _check_params(self) -> NoiseInjector:
+        """Validate the parameters, raising a ``ValueError`` that names the culprit.
+
+        Returns
+        -------
+        self : NoiseInjector
+        """
+        self._validate_params()
+        if self.kind in ("masking", "salt_pepper") and self.noise_factor > 1:
+            raise ValueError(
+                f"The 'noise_factor' parameter of NoiseInjector is a fraction for "
+                f"kind={self.kind!r} and must be in [0, 1]; got {self.noise_factor}."
+            )
+        if self.clip is not None:
+            if len(self.clip) != 2 or not self.clip[0] < self.clip[1]:
+                raise ValueError(
+                    "The 'clip' parameter of NoiseInjector must be a (low, high) pair "
+                    f"with low < high, or None; got {self.clip!r}."
+                )
+        if self.image_shape is not None:
+            if len(self.image_shape) not in (2, 3) or any(
+                not isinstance(d, Integral) or d < 1 for d in self.image_shape
+            ):
+                raise ValueError(
+                    "The 'image_shape' parameter of NoiseInjector must be (h, w) or "
+                    f"(h, w, c) with positive integers; got {self.image_shape!r}."
+                )
+        return self
+
+    def fit(self, X, y=None):
+        """Validate the parameters and ``X``, and reset the random draws.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n, h, w) or (n, h, w, c)
+            Data to corrupt later.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : NoiseInjector
+            The fitted transformer.
+        """
+        self._check_params()
+        X = validate_data(self, X, dtype=(np.float64, np.float32), allow_nd=True)
+        self._check_image_shape(X)
+        self._sample_shape = X.shape[1:]
+        self._rng = np.random.default_rng(seed_from(self.random_state))
+        return self
+
+    def transform(self, X):
+        """Return a corrupted copy of ``X``; ``X`` itself is left unchanged.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features), (n, h, w) or (n, h, w, c)
+            Data to corrupt.
+
+        Returns
+        -------
+        X_noisy : ndarray of the shape of X
+            Float copy (float32 stays float32, anything else becomes float64).
+        """
+        check_is_fitted(self)
+        X = validate_data(
+            self, X, dtype=(np.float64, np.float32), allow_nd=True, reset=False
+        )
+        if X.shape[1:] != self._sample_shape:
+            raise ValueError(
+                f"X has samples of shape {X.shape[1:]}, but NoiseInjector was fitted "
+                f"on samples of shape {self._sample_shape}."
+            )
+        seed = int(self._rng.integers(_MAX_SEED))
+        noisy = corrupt(X, seed=seed, **self._corruption_params())
+        return np.asarray(keras.ops.convert_to_numpy(noisy), dtype=X.dtype)
+
+    def as_layer(self, *, seed: int | None = None) -> NoiseLayer:
+        """Return the Keras layer that applies this corruption during training.
+
+        Parameters
+        ----------
+        seed : int or None, default=None
+            Seed of the layer's draws; defaults to one derived from
+            ``random_state``.
+
+        Returns
+        -------
+        layer : NoiseLayer
+            Named ``"noise"``; corrupts only when called with ``training=True``.
+        """
+        self._check_params()
+        if seed is None:
+            seed = seed_from(self.random_state)
+        return NoiseLayer(seed=seed, name="noise", **self._corruption_params())
+
+    def _corruption_params(self) -> dict:
+        return {
+            "kind": self.kind,
+            "noise_factor": float(self.noise_factor),
+            "loc": float(self.loc),
+            "clip": None if self.clip is None else tuple(map(float, self.clip)),
+            "image_shape": None if self.image_shape is None else tuple(self.image_shape),
+        }
+
+    def _check_image_shape(self, X):
+        if self.image_shape is not None and X.ndim == 2:
+            if math.prod(self.image_shape) != X.shape[1]:
+                raise ValueError(
+                    f"image_shape={tuple(self.image_shape)} holds "
+                    f"{math.prod(self.image_shape)} values, but X has {X.shape[1]} "
+                    "features."
+                )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags
+
+    def _expected_failed_checks(self) -> dict[str, str]:
+        """Checks of scikit-learn's contract that a noise source cannot pass."""
+        reason = (
+            "each call of transform draws fresh noise, so transforming a subset or "
+            "a permutation of X does not reproduce the rows of transform(X)"
+        )
+        return {
+            "check_methods_subset_invariance": reason,
+            "check_methods_sample_order_invariance": reason,
+        }

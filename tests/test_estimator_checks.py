@@ -1,0 +1,21 @@
+"""scikit-learn's estimator contract, on small configurations so it stays fast."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
+
+SMALL = {"epochs": 2, "batch_size": 32, "random_state": 0, "run_eagerly": True}
+
+
+@parametrize_with_checks(
+    [
+        NoiseInjector(random_state=0),
+        NoiseInjector("block", 0.3, random_state=0),
+        DenoisingAutoencoder(hidden_layer_sizes=(8, 4), **SMALL),
+        DenoisingAutoencoder(hidden_layer_sizes=(8,), transform_mode="denoise", **SMALL),
+        ConvDenoisingAutoencoder(filters=(4, 2), **SMALL),
+    ],
+    expected_failed_checks=lambda est: est._expected_failed_checks(),
+)
+def test_sklearn_contract(estimator, check):
+    check(estimator)
