@@ -336,10 +336,13 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
     def _initialize(self, X, target):
         """Build a fresh model for X; the previous one is released first."""
-        self._random_state = (
-            None if self.random_state is None else seed_from(self.random_state)
-        )
-        self._seeds = np.random.default_rng(self._random_state)
+        # Every draw (initial weights, noise, shuffling) is seeded from here, so a
+        # fit is reproducible without scikeras' tensorflow_random_state, which
+        # sets process-wide TensorFlow seeds, op determinism and an environment
+        # variable, and whose effects outlive the fit.
+        self._random_state = None
+        seed = None if self.random_state is None else seed_from(self.random_state)
+        self._seeds = np.random.default_rng(seed)
         self.noise_ = clone(self.noise) if self.noise is not None else NoiseInjector()
         self.noise_._check_params()
         self.device_ = resolve_device(self.device)
@@ -366,6 +369,10 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         outputs = decoder(encoder(noisy))
         model = keras.Model(inputs, outputs, name=type(self).__name__.lower())
         model.compile(**compile_kwargs)
+        # Optimizer variables made now rather than inside the traced train step:
+        # TensorFlow otherwise keeps the traced graphs of their lazy creation
+        # alive after the model is gone, and repeated fits grow memory.
+        model.optimizer.build(model.trainable_variables)
         return model
 
     def _build_networks(self, sample_shape, new_seed):
@@ -443,9 +450,22 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
     def _predict(self, model, X, sample_shape):
+        """Run ``model`` on X batch by batch, eagerly.
+
+        Eager calls trace nothing, so inference adds no per-model graphs that the
+        TensorFlow backend would keep after the model is gone.
+        """
         batches = ArrayBatches(X, batch_size=self.batch_size, sample_shape=sample_shape)
+        outputs = []
         with device_scope(self.device_):
-            return model.predict(batches, verbose=0)
+            for index in range(len(batches)):
+                result = model(batches[index], training=False)
+                outputs.append(
+                    keras.tree.map_structure(keras.ops.convert_to_numpy, result)
+                )
+        if isinstance(outputs[0], (list, tuple)):
+            return [np.concatenate(parts) for parts in zip(*outputs, strict=True)]
+        return np.concatenate(outputs)
 
     def transform(self, X):
         """Encode ``X``: the learned code, or the reconstruction in denoise mode.

@@ -290,11 +290,13 @@ random_state, warm_start, run_eagerly, **routed_params
                     activity_regularizer=regularizer,
                 )(features)
             else:
-                features = self._conv(n_filters, new_seed, name=f"encoder_conv_{level}")(
-                    features
-                )
+                features = self._conv(
+                    n_filters, new_seed, name=f"encoder_conv_{level}"
+                )(features)
                 features = keras.layers.MaxPooling2D(
-                    2, padding="same", name="code" if is_code else f"encoder_pool_{level}"
+                    2,
+                    padding="same",
+                    name="code" if is_code else f"encoder_pool_{level}",
                 )(features)
                 if regularizer is not None:
                     features = keras.layers.ActivityRegularization(

@@ -143,7 +143,10 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
 
     _parameter_constraints: dict = {
         **BaseDenoisingAutoencoder._parameter_constraints,
-        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
     }
 
     def __init__(

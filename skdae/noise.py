@@ -53,7 +53,8 @@ def corrupt(
           side is ``noise_factor`` pixels when ``noise_factor >= 1``, and otherwise
           covers the fraction ``noise_factor`` of the image area. On flat input
           without ``image_shape`` it is a contiguous run of features, of length
-          ``noise_factor`` (>= 1) or the fraction ``noise_factor`` of the features.
+          ``noise_factor`` (>= 1) or the fraction ``noise_factor`` of the features;
+          one-row, one-channel images are treated the same way.
     noise_factor : float, default=0.5
         Strength of the corruption (see ``kind``).
     loc : float, default=0.0
@@ -108,14 +109,16 @@ def corrupt(
     return out
 
 
-def block_side(noise_factor: float, length: int) -> int:
-    """Side of the erased block: ``noise_factor`` itself, or its fraction of ``length``.
+def block_side(noise_factor: float, n_positions: int, ndim: int = 1) -> int:
+    """Side of the erased block, in features (``ndim=1``) or pixels (``ndim=2``).
 
-    ``length`` is the number of features (1-D) or ``sqrt(h * w)`` (images).
+    ``noise_factor >= 1`` is the side itself. A fraction covers that fraction of
+    the ``n_positions`` features or pixels: a run of ``f * n`` features, or a
+    square of side ``sqrt(f * h * w)`` (a quarter of 28x28 is 14x14).
     """
     if noise_factor >= 1:
         return int(noise_factor)
-    return int(round(noise_factor * length))
+    return int(round((noise_factor * n_positions) ** (1 / ndim)))
 
 
 def _erase_block(x, noise_factor, image_shape, seed):
@@ -124,6 +127,11 @@ def _erase_block(x, noise_factor, image_shape, seed):
     if ndim == 2 and image_shape is not None:
         images = ops.reshape(x, (-1, *image_shape))
         return ops.reshape(_erase_block(images, noise_factor, None, seed), shape)
+    if ndim > 2 and shape[1] == 1 and math.prod(shape[3:]) == 1:
+        # One-row, one-channel images (how the convolutional model reads generic
+        # features) are flat features: erase a run, as on the flat data.
+        rows = ops.reshape(x, (-1, shape[2]))
+        return ops.reshape(_erase_block(rows, noise_factor, None, seed), shape)
     if ndim == 2:
         n_features = shape[1]
         width = min(block_side(noise_factor, n_features), n_features)
@@ -132,7 +140,7 @@ def _erase_block(x, noise_factor, image_shape, seed):
         inside = (position >= start[:, :1]) & (position < start[:, :1] + width)
     else:
         height, width_ = shape[1], shape[2]
-        side = block_side(noise_factor, math.sqrt(height * width_))
+        side = block_side(noise_factor, height * width_, ndim=2)
         side = min(side, height, width_)
         start = _random_starts(
             shape[0], [height - side + 1, width_ - side + 1], x.dtype, seed
@@ -158,7 +166,7 @@ def _random_starts(n_samples, n_positions, dtype, seed):
 
 @keras.saving.register_keras_serializable(package="skdae")
 class NoiseLayer(keras.layers.Layer):
-    """Keras layer that corrupts its input during training and is the identity otherwise.
+    """Keras layer that corrupts its input in training and is the identity otherwise.
 
     It applies :func:`corrupt` with a ``SeedGenerator``, so every training batch
     gets a fresh draw. Build it with :meth:`NoiseInjector.as_layer`.
@@ -350,7 +358,11 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"kind={self.kind!r} and must be in [0, 1]; got {self.noise_factor}."
             )
         if self.clip is not None:
-            if len(self.clip) != 2 or not self.clip[0] < self.clip[1]:
+            if (
+                len(self.clip) != 2
+                or not all(isinstance(c, Real) for c in self.clip)
+                or not self.clip[0] < self.clip[1]
+            ):
                 raise ValueError(
                     "The 'clip' parameter of NoiseInjector must be a (low, high) pair "
                     f"with low < high, or None; got {self.clip!r}."
@@ -438,7 +450,9 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             "noise_factor": float(self.noise_factor),
             "loc": float(self.loc),
             "clip": None if self.clip is None else tuple(map(float, self.clip)),
-            "image_shape": None if self.image_shape is None else tuple(self.image_shape),
+            "image_shape": None
+            if self.image_shape is None
+            else tuple(self.image_shape),
         }
 
     def _check_image_shape(self, X):

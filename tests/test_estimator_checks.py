@@ -12,7 +12,9 @@ SMALL = {"epochs": 2, "batch_size": 32, "random_state": 0, "run_eagerly": True}
         NoiseInjector(random_state=0),
         NoiseInjector("block", 0.3, random_state=0),
         DenoisingAutoencoder(hidden_layer_sizes=(8, 4), **SMALL),
-        DenoisingAutoencoder(hidden_layer_sizes=(8,), transform_mode="denoise", **SMALL),
+        DenoisingAutoencoder(
+            hidden_layer_sizes=(8,), transform_mode="denoise", **SMALL
+        ),
         ConvDenoisingAutoencoder(filters=(4, 2), **SMALL),
     ],
     expected_failed_checks=lambda est: est._expected_failed_checks(),
