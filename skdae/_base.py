@@ -10,7 +10,9 @@ history bookkeeping, seeding and the pickling of Keras models.
 from __future__ import annotations
 
 import gc
+import logging
 import math
+import time
 from numbers import Integral, Real
 
 import keras
@@ -30,6 +32,8 @@ from sklearn.utils.validation import (
 from ._data import ArrayBatches, read_rows, split_indices
 from .device import DEVICES, device_scope, resolve_device
 from .noise import _MAX_SEED, NoiseInjector, seed_from
+
+logger = logging.getLogger("skdae")
 
 ROUTING_PREFIXES = frozenset(
     {"fit", "predict", "compile", "optimizer", "loss", "metrics", "callbacks"}
@@ -321,6 +325,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
                     validation_split=0.0,
                     batch_size=None,
                     shuffle=False,
+                    verbose=1 if self.verbose == 1 else 0,
                 )
         finally:
             del self._fit_callbacks, self._predict_callbacks
@@ -417,6 +422,8 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
     def _default_callbacks(self, has_validation):
         callbacks = [keras.callbacks.TerminateOnNaN()]
+        if self.verbose >= 2:
+            callbacks.append(EpochLogger(type(self).__name__))
         if self.early_stopping:
             callbacks.append(
                 keras.callbacks.EarlyStopping(
@@ -585,6 +592,39 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
             return _check_feature_names_in(self, input_features)
         return _generate_get_feature_names_out(
             self, math.prod(self.code_shape_), input_features=input_features
+        )
+
+
+class EpochLogger(keras.callbacks.Callback):
+    """One concise line per epoch on the ``skdae`` logger (``verbose=2``).
+
+    If logging is not configured at all, a stderr handler is added to the
+    ``skdae`` logger so the lines show; configure logging to route them elsewhere.
+    """
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+    def on_train_begin(self, logs=None):
+        if not logger.hasHandlers():
+            logger.addHandler(logging.StreamHandler())
+            if logger.level == logging.NOTSET:
+                logger.setLevel(logging.INFO)
+        self._total = self.params.get("epochs")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        metrics = " ".join(f"{k}={v:.4g}" for k, v in (logs or {}).items())
+        logger.info(
+            "%s epoch %d/%s: %s (%.1fs)",
+            self.name,
+            epoch + 1,
+            self._total,
+            metrics,
+            time.perf_counter() - self._start,
         )
 
 

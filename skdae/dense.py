@@ -70,7 +70,8 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         Extra Keras callbacks; classes are instantiated with ``callbacks__*``
         parameters.
     verbose : int, default=0
-        Keras' verbosity: 0 silent, 1 progress bar, 2 one line per epoch.
+        0 is silent, 1 shows Keras' progress bar, 2 logs one concise line per
+        epoch (loss, validation loss, time) on the ``skdae`` logger.
     device : {"auto", "cpu", "gpu"}, default="auto"
         Where to train: ``"auto"`` is the GPU when the Keras backend sees one.
     random_state : int, RandomState instance or None, default=None

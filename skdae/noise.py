@@ -307,10 +307,10 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     --------
     >>> import numpy as np
     >>> from skdae import NoiseInjector
-    >>> X = np.full((1000, 4), 0.5)
+    >>> X = np.full((20000, 10), 0.5)
     >>> noisy = NoiseInjector(noise_factor=0.1, random_state=0).fit_transform(X)
     >>> noisy.shape
-    (1000, 4)
+    (20000, 10)
     >>> round(float((noisy - X).std()), 1)
     0.1
     >>> masked = NoiseInjector("masking", 0.25, random_state=0).fit_transform(X)
