@@ -4,7 +4,9 @@ Every scikeras detail lives in this file: the estimators subclass
 :class:`BaseDenoisingAutoencoder` and only describe their encoder and decoder
 networks and the layout of their input. scikeras gives parameter routing
 (``optimizer__learning_rate``, ``callbacks__*``, ``fit__*``), compilation,
-history bookkeeping, seeding and the pickling of Keras models.
+history bookkeeping and the pickling of Keras models. Data reach Keras one
+batch at a time through :class:`skdae._data.ArrayBatches`, and every random draw
+is seeded from ``random_state`` here, not through TensorFlow's global state.
 """
 
 from __future__ import annotations
@@ -408,8 +410,11 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
     def _training_batches(self, X, target):
         seed = int(self._seeds.integers(_MAX_SEED))
-        common = {"batch_size": self.batch_size, "sample_shape": self.sample_shape_}
-        common["target"] = target
+        common = {
+            "batch_size": self.batch_size,
+            "sample_shape": self.sample_shape_,
+            "target": target,
+        }
         if not self.validation_split:
             return ArrayBatches(X, shuffle=self.shuffle, seed=seed, **common), None
         train_rows, val_rows = split_indices(X.shape[0], self.validation_split, seed)

@@ -10,6 +10,7 @@ import keras
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._base import BaseDenoisingAutoencoder
+from .noise import check_image_shape
 
 
 class ConvDenoisingAutoencoder(BaseDenoisingAutoencoder):
@@ -190,17 +191,10 @@ random_state, warm_start, run_eagerly, **routed_params
 
     # ------------------------------------------------------------------ layout
     def _declared_image_shape(self):
-        if self.image_shape is None:
-            return None
-        shape = tuple(self.image_shape)
-        if len(shape) not in (2, 3) or any(
-            not isinstance(d, Integral) or d < 1 for d in shape
-        ):
-            raise ValueError(
-                "image_shape must be (h, w) or (h, w, c) with positive integers; "
-                f"got {self.image_shape!r}."
-            )
-        return shape if len(shape) == 3 else (*shape, 1)
+        shape = check_image_shape(self.image_shape, type(self).__name__)
+        if shape is None or len(shape) == 3:
+            return shape
+        return (*shape, 1)
 
     def _model_sample_shape(self, layout):
         declared = self._declared_image_shape()

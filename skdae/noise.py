@@ -243,6 +243,20 @@ class NoiseLayer(keras.layers.Layer):
         return config
 
 
+def check_image_shape(image_shape, owner: str) -> tuple[int, ...] | None:
+    """Validate an ``image_shape`` parameter: None, ``(h, w)`` or ``(h, w, c)``."""
+    if image_shape is None:
+        return None
+    if len(image_shape) not in (2, 3) or any(
+        not isinstance(d, Integral) or d < 1 for d in image_shape
+    ):
+        raise ValueError(
+            f"The 'image_shape' parameter of {owner} must be (h, w) or (h, w, c) "
+            f"with positive integers, or None; got {image_shape!r}."
+        )
+    return tuple(image_shape)
+
+
 def seed_from(random_state) -> int:
     """An integer seed drawn from anything scikit-learn accepts as ``random_state``."""
     if isinstance(random_state, Integral):
@@ -367,14 +381,7 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                     "The 'clip' parameter of NoiseInjector must be a (low, high) pair "
                     f"with low < high, or None; got {self.clip!r}."
                 )
-        if self.image_shape is not None:
-            if len(self.image_shape) not in (2, 3) or any(
-                not isinstance(d, Integral) or d < 1 for d in self.image_shape
-            ):
-                raise ValueError(
-                    "The 'image_shape' parameter of NoiseInjector must be (h, w) or "
-                    f"(h, w, c) with positive integers; got {self.image_shape!r}."
-                )
+        check_image_shape(self.image_shape, type(self).__name__)
         return self
 
     def fit(self, X, y=None):

@@ -172,7 +172,10 @@ def test_penalties_add_losses(digits):
     plain = small().fit(X)
     assert not plain.model_.losses
     penalized = small(l1=1e-4, l2=1e-4, sparsity=1e-3).fit(X)
-    assert len(penalized.model_.losses) >= 5  # weights of every layer + the code
+    assert len(penalized.model_.losses) >= 4  # the kernel of every Dense layer
+    code = penalized.encoder_.get_layer("code")
+    assert code.activity_regularizer is not None
+    assert plain.encoder_.get_layer("code").activity_regularizer is None
 
 
 def test_routed_optimizer_parameters(digits):

@@ -1,0 +1,203 @@
+"""Saving fitted autoencoders: the whole estimator (pickle, joblib) and the Keras
+models (``.keras`` files loaded with ``safe_mode=True``), as the docs describe."""
+
+import io
+import os
+import pickle
+import subprocess
+import sys
+import textwrap
+
+import joblib
+import keras
+import numpy as np
+import pytest
+
+from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
+
+TINY = {"epochs": 2, "batch_size": 64, "random_state": 0, "run_eagerly": True}
+
+
+@pytest.fixture(scope="module")
+def flat(digits):
+    return digits[0][:300]
+
+
+@pytest.fixture(scope="module")
+def images(digit_images):
+    return digit_images[:300]
+
+
+@pytest.fixture(scope="module")
+def dense(flat):
+    noise = NoiseInjector(noise_factor=0.2, clip=(0, 1))
+    return DenoisingAutoencoder((16, 4), noise=noise, **TINY).fit(flat)
+
+
+@pytest.fixture(scope="module")
+def conv(images):
+    noise = NoiseInjector("masking", 0.2)
+    return ConvDenoisingAutoencoder(filters=(4, 2), noise=noise, **TINY).fit(images)
+
+
+@pytest.fixture(scope="module")
+def conv_skip(images):
+    return ConvDenoisingAutoencoder(
+        filters=(4, 2), downsampling="pool", skip_connections=True, **TINY
+    ).fit(images)
+
+
+@pytest.fixture(params=["dense", "conv"])
+def fitted_and_data(request):
+    data = request.getfixturevalue("flat" if request.param == "dense" else "images")
+    return request.getfixturevalue(request.param), data
+
+
+def _pickle_round_trip(estimator, tmp_path):
+    return pickle.loads(pickle.dumps(estimator))
+
+
+def _joblib_round_trip(estimator, tmp_path):
+    path = tmp_path / "estimator.joblib"
+    joblib.dump(estimator, path)
+    return joblib.load(path)
+
+
+def _joblib_compressed_round_trip(estimator, tmp_path):
+    buffer = io.BytesIO()
+    joblib.dump(estimator, buffer, compress=3)
+    buffer.seek(0)
+    return joblib.load(buffer)
+
+
+ROUND_TRIPS = [_pickle_round_trip, _joblib_round_trip, _joblib_compressed_round_trip]
+
+
+@pytest.mark.parametrize("round_trip", ROUND_TRIPS, ids=lambda f: f.__name__[1:-11])
+def test_whole_estimator_round_trip_gives_identical_outputs(
+    fitted_and_data, round_trip, tmp_path
+):
+    estimator, X = fitted_and_data
+    restored = round_trip(estimator, tmp_path)
+
+    assert restored is not estimator
+    assert repr(restored.get_params()) == repr(estimator.get_params())
+    np.testing.assert_array_equal(restored.denoise(X), estimator.denoise(X))
+    codes = estimator.transform(X)
+    np.testing.assert_array_equal(restored.transform(X), codes)
+    np.testing.assert_array_equal(
+        restored.inverse_transform(codes), estimator.inverse_transform(codes)
+    )
+    assert restored.score(X) == estimator.score(X)
+    assert restored.history_ == estimator.history_
+    assert restored.n_features_in_ == estimator.n_features_in_
+    assert restored.device_ == estimator.device_
+
+
+def test_restored_estimator_trains_on(dense, flat, tmp_path):
+    restored = _joblib_round_trip(dense, tmp_path)
+    restored.partial_fit(flat)
+    assert restored.n_iter_ == dense.n_iter_ + 1
+    assert len(restored.history_["loss"]) == len(dense.history_["loss"]) + 1
+    # The original is untouched.
+    np.testing.assert_array_equal(
+        _pickle_round_trip(dense, tmp_path).denoise(flat), dense.denoise(flat)
+    )
+
+
+def _save_and_load(model, tmp_path, name):
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    return keras.saving.load_model(path, safe_mode=True)
+
+
+def _call(model, x):
+    outputs = model(x, training=False)
+    return keras.tree.map_structure(keras.ops.convert_to_numpy, outputs)
+
+
+def test_keras_files_give_the_estimators_outputs(fitted_and_data, tmp_path):
+    estimator, X = fitted_and_data
+    model = _save_and_load(estimator.model_, tmp_path, "model")
+    encoder = _save_and_load(estimator.encoder_, tmp_path, "encoder")
+    decoder = _save_and_load(estimator.decoder_, tmp_path, "decoder")
+
+    x = np.asarray(X, dtype="float32").reshape(len(X), *estimator.sample_shape_)
+    denoised = _call(model, x).reshape(X.shape)
+    np.testing.assert_allclose(denoised, estimator.denoise(X), rtol=1e-5, atol=1e-6)
+
+    codes = _call(encoder, x)
+    assert codes.shape == (len(X), *estimator.code_shape_)
+    np.testing.assert_allclose(
+        codes.reshape(len(X), -1), estimator.transform(X), rtol=1e-5, atol=1e-6
+    )
+
+    decoded = _call(decoder, codes).reshape(X.shape)
+    np.testing.assert_allclose(
+        decoded,
+        estimator.inverse_transform(codes.reshape(len(X), -1)),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+
+
+def test_keras_file_keeps_the_noise_layer(conv, images, tmp_path):
+    model = _save_and_load(conv.model_, tmp_path, "model")
+    layer = model.get_layer("noise")
+    assert type(layer).__name__ == "NoiseLayer"
+    config = layer.get_config()
+    assert config["kind"] == "masking"
+    assert config["noise_factor"] == pytest.approx(0.2)
+    x = images[:8, ..., None]
+    # The identity at inference, a corruption in training.
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(x)), x)
+    corrupted = keras.ops.convert_to_numpy(layer(x, training=True))
+    assert (corrupted == 0).sum() > (x == 0).sum()
+
+
+def test_keras_file_of_a_model_with_skip_connections(conv_skip, images, tmp_path):
+    model = _save_and_load(conv_skip.model_, tmp_path, "model")
+    encoder = _save_and_load(conv_skip.encoder_, tmp_path, "encoder")
+    x = images[..., None]
+    np.testing.assert_allclose(
+        _call(model, x)[..., 0], conv_skip.denoise(images), rtol=1e-5, atol=1e-6
+    )
+    codes = _call(encoder, x)[0]  # the code, then the skipped features
+    np.testing.assert_allclose(
+        codes.reshape(len(x), -1), conv_skip.transform(images), rtol=1e-5, atol=1e-6
+    )
+
+
+def test_keras_files_load_in_a_fresh_process(dense, tmp_path):
+    """The encoder needs only Keras; the full model needs ``import skdae``."""
+    dense.encoder_.save(tmp_path / "encoder.keras")
+    dense.model_.save(tmp_path / "model.keras")
+    script = textwrap.dedent(
+        """
+        import sys
+        import keras
+
+        folder = sys.argv[1]
+        keras.saving.load_model(folder + "/encoder.keras", safe_mode=True)
+        try:
+            keras.saving.load_model(folder + "/model.keras", safe_mode=True)
+        except Exception as exc:
+            assert "NoiseLayer" in str(exc), exc
+        else:
+            raise AssertionError("loaded NoiseLayer without importing skdae")
+        assert "skdae" not in sys.modules
+        import skdae  # noqa: F401  (registers NoiseLayer)
+
+        keras.saving.load_model(folder + "/model.keras", safe_mode=True)
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().endswith("ok")
