@@ -13,6 +13,7 @@ tests) makes every example run on small subsets for one or two epochs.
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import shutil
 import sys
@@ -71,24 +72,15 @@ def load_fashion_mnist(n_train=None, n_test=None):
     -------
     (x_train, y_train), (x_test, y_test)
     """
-    import keras
-
-    (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
+    (x_train, y_train), (x_test, y_test) = _fashion_mnist()
     x_train = (x_train[:n_train] / 255).astype(np.float32)
     x_test = (x_test[:n_test] / 255).astype(np.float32)
     return (x_train, y_train[:n_train]), (x_test, y_test[:n_test])
 
 
-#: Class names of Fashion-MNIST's labels 0-9.
-FASHION_MNIST_CLASSES = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
+@functools.cache
+def _fashion_mnist():
+    """The uint8 arrays, read once per process (the gallery runs in one)."""
+    import keras
+
+    return keras.datasets.fashion_mnist.load_data()

@@ -418,11 +418,14 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         if not self.validation_split:
             return ArrayBatches(X, shuffle=self.shuffle, seed=seed, **common), None
         train_rows, val_rows = split_indices(X.shape[0], self.validation_split, seed)
+        # Held-out inputs get the training corruption, drawn once from a fixed
+        # seed, so val_loss measures denoising (paired inputs are noisy already).
+        corrupt = self.noise_._corrupt if target is True else None
         return (
             ArrayBatches(
                 X, indices=train_rows, shuffle=self.shuffle, seed=seed, **common
             ),
-            ArrayBatches(X, indices=val_rows, **common),
+            ArrayBatches(X, indices=val_rows, seed=seed, corrupt=corrupt, **common),
         )
 
     def _default_callbacks(self, has_validation):
@@ -511,8 +514,9 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
         Returns
         -------
-        X_original : ndarray of shape (n_samples, *training sample shape)
-            The decoded samples.
+        X_original : ndarray
+            The decoded samples, in the layout of the training data: of shape
+            ``(n_samples, n_features)``, or images for the convolutional model.
         """
         check_is_fitted(self)
         if len(self.decoder_.inputs) > 1:

@@ -43,6 +43,10 @@ class ArrayBatches(keras.utils.PyDataset):
         Reshuffle the rows at the start and after every epoch.
     seed : int or None, default=None
         Seed of the shuffling.
+    corrupt : callable or None, default=None
+        ``corrupt(inputs, seed) -> noisy inputs``, applied to the inputs (not the
+        targets) of batch ``i`` with seed ``seed + i``: the same corruption at
+        every epoch, for a validation set.
     """
 
     def __init__(
@@ -55,8 +59,11 @@ class ArrayBatches(keras.utils.PyDataset):
         indices=None,
         shuffle=False,
         seed=None,
+        corrupt=None,
     ):
         super().__init__()
+        self.corrupt = corrupt
+        self.seed = 0 if seed is None else int(seed)
         self.X = X
         self.target = target
         self.batch_size = int(batch_size)
@@ -81,11 +88,13 @@ class ArrayBatches(keras.utils.PyDataset):
         else:  # sorted rows read faster from memory maps and sparse matrices
             rows = np.sort(self._order[start:stop])
         inputs = read_rows(self.X, rows, self.sample_shape)
-        if self.target is None:
-            return inputs
         if self.target is True:
-            return inputs, inputs
-        return inputs, read_rows(self.target, rows, self.sample_shape)
+            target = inputs
+        elif self.target is not None:
+            target = read_rows(self.target, rows, self.sample_shape)
+        if self.corrupt is not None:
+            inputs = self.corrupt(inputs, self.seed + index)
+        return inputs if self.target is None else (inputs, target)
 
     def on_epoch_end(self):
         if self.shuffle:

@@ -89,7 +89,7 @@ random_state, warm_start, run_eagerly, **routed_params
         Device the model was trained on.
     n_features_in_ : int
         Values per sample (``h * w * c``).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

@@ -55,7 +55,9 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         Samples per gradient step (and per prediction batch).
     validation_split : float, default=0.0
         Fraction of the training data held out (at random) to report
-        ``val_loss``, the reconstruction error of clean held-out samples.
+        ``val_loss``: the error of denoising the held-out samples, corrupted by
+        ``noise`` with a fixed seed (the same draw every epoch). With paired
+        training the held-out inputs are the given noisy ones.
     early_stopping : bool, default=False
         Stop when ``val_loss`` (``loss`` without a validation split) has not
         improved by ``tol`` for ``n_iter_no_change`` epochs, and keep the best
@@ -113,7 +115,7 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         Device the model was trained on.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also

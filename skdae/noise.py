@@ -309,7 +309,7 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of features seen during fit (``h`` for image arrays).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -428,7 +428,10 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"X has samples of shape {X.shape[1:]}, but NoiseInjector was fitted "
                 f"on samples of shape {self._sample_shape}."
             )
-        seed = int(self._rng.integers(_MAX_SEED))
+        return self._corrupt(X, int(self._rng.integers(_MAX_SEED)))
+
+    def _corrupt(self, X: np.ndarray, seed: int) -> np.ndarray:
+        """A corrupted copy of a NumPy array, the same for the same seed."""
         noisy = corrupt(X, seed=seed, **self._corruption_params())
         return np.asarray(keras.ops.convert_to_numpy(noisy), dtype=X.dtype)
 

@@ -316,7 +316,7 @@ def plot_loss_curve(
     from matplotlib.ticker import MaxNLocator
 
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="constrained")
 
     for key in metrics:
         values = np.asarray(mapping[key], dtype=float).ravel()
@@ -421,7 +421,7 @@ def plot_noise_robustness(
 
     plt = _import_pyplot()
     if ax is None:
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="constrained")
     for label, levels, scores in series:
         ax.plot(levels, scores, marker="o", label=label)
     ax.set_xlabel("test noise level (σ)")

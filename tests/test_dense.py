@@ -464,3 +464,23 @@ def test_whole_model_saves_to_keras_file_with_safe_mode(fitted, digits, tmp_path
     np.testing.assert_allclose(
         model.predict(X, verbose=0), fitted.denoise(X), atol=1e-6
     )
+
+
+def test_validation_inputs_carry_a_fixed_corruption(digits):
+    X = digits[0][:400]
+    dae = small(epochs=1, validation_split=0.25).fit(X)
+    _, validation = dae._training_batches(X, True)
+    inputs, targets = validation[0]
+    assert not np.allclose(inputs, targets)  # corrupted inputs, clean targets
+    np.testing.assert_array_equal(validation[0][0], inputs)  # the same every epoch
+    assert "val_loss" in dae.history_
+
+
+def test_paired_validation_inputs_are_the_given_noisy_ones(digits):
+    X = digits[0][:400]
+    noisy = NoiseInjector(random_state=0).fit_transform(X)
+    dae = small(epochs=1, validation_split=0.25).fit(noisy, clean=X)
+    _, validation = dae._training_batches(noisy, X)
+    inputs, targets = validation[0]
+    rows = [np.flatnonzero((noisy == row).all(axis=1))[0] for row in inputs]
+    np.testing.assert_array_equal(targets, X[rows])
