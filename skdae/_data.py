@@ -42,7 +42,7 @@ class ArrayBatches(keras.utils.PyDataset):
     shuffle : bool, default=False
         Reshuffle the rows at the start and after every epoch.
     seed : int or None, default=None
-        Seed of the shuffling.
+        Seed of the shuffling, and the base seed of ``corrupt``.
     corrupt : callable or None, default=None
         ``corrupt(inputs, seed) -> noisy inputs``, applied to the inputs (not the
         targets) of batch ``i`` with seed ``seed + i``: the same corruption at
@@ -93,7 +93,7 @@ class ArrayBatches(keras.utils.PyDataset):
         elif self.target is not None:
             target = read_rows(self.target, rows, self.sample_shape)
         if self.corrupt is not None:
-            inputs = self.corrupt(inputs, self.seed + index)
+            inputs = self.corrupt(inputs, (self.seed + index) % (2**31 - 1))
         return inputs if self.target is None else (inputs, target)
 
     def on_epoch_end(self):
