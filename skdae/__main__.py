@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser(
         "demo",
-        help="denoise scikit-learn's bundled digits (offline, about 15 s on 2 CPUs)",
+        help="denoise scikit-learn's bundled digits (offline, about 20 s on 2 CPUs)",
         description="Fit PCA and a DenoisingAutoencoder on noisy digits, print "
         "their test MSE and PSNR, and write a PNG of noisy / denoised / clean "
         "digits.",

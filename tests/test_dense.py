@@ -2,7 +2,6 @@
 
 import gc
 import pickle
-import resource
 
 import joblib
 import keras
@@ -351,24 +350,25 @@ def test_set_params_noise_while_noise_is_none():
     assert isinstance(dae.noise, NoiseInjector) and dae.noise.noise_factor == 0.3
 
 
+def memory_mb(field):
+    """``field`` of /proc/self/status (VmRSS, RssAnon) in MB, after a collection."""
+    gc.collect()
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    pytest.skip(f"no {field} in /proc/self/status")
+
+
 def test_repeated_fits_do_not_grow_memory(digits):
     X = digits[0][:200]
-
-    def rss_mb():
-        gc.collect()
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmRSS"):
-                    return int(line.split()[1]) / 1024
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
     dae = small(epochs=1, run_eagerly=False)
     for _ in range(5):  # warm up TensorFlow's one-off allocations
         dae.fit(X).transform(X)
-    before = rss_mb()
+    before = memory_mb("VmRSS")
     for _ in range(20):
         dae.fit(X).transform(X)
-    growth = rss_mb() - before
+    growth = memory_mb("VmRSS") - before
     assert growth < 60, f"RSS grew by {growth:.0f} MB over 20 fits"
 
 
@@ -487,14 +487,6 @@ def test_paired_validation_inputs_are_the_given_noisy_ones(digits):
 
 
 def test_fit_from_a_memmap_reads_batches_not_the_whole_array(tmp_path):
-    def anonymous_mb():
-        gc.collect()
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("RssAnon"):
-                    return int(line.split()[1]) / 1024
-        pytest.skip("no RssAnon in /proc/self/status")
-
     path = tmp_path / "X.npy"
     X = np.lib.format.open_memmap(path, mode="w+", dtype="float32", shape=(20000, 784))
     for start in range(0, len(X), 5000):
@@ -504,7 +496,7 @@ def test_fit_from_a_memmap_reads_batches_not_the_whole_array(tmp_path):
     X = np.load(path, mmap_mode="r")  # 60 MB on disk, read-only
     dae = small(hidden_layer_sizes=(32,), epochs=1, batch_size=256, run_eagerly=False)
     dae.fit(X[:512])  # warm up TensorFlow's one-off allocations
-    before = anonymous_mb()
+    before = memory_mb("RssAnon")
     dae.fit(X).transform(X)
-    growth = anonymous_mb() - before
+    growth = memory_mb("RssAnon") - before
     assert growth < 20, f"fitting a 60 MB memmap took {growth:.0f} MB of memory"
