@@ -31,8 +31,22 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
-from ._data import ArrayBatches, read_rows, split_indices
-from .device import DEVICES, device_scope, resolve_device
+from ._data import (
+    ArrayBatches,
+    DatasetBatches,
+    read_rows,
+    split_batch,
+    split_indices,
+)
+from .device import (
+    DEVICES,
+    PRECISIONS,
+    data_parallel_scope,
+    device_scope,
+    dtype_policy_scope,
+    resolve_device,
+    resolve_precision,
+)
 from .noise import _MAX_SEED, NoiseInjector, seed_from
 
 logger = logging.getLogger("skdae")
@@ -74,6 +88,8 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         "callbacks": "no_validation",
         "verbose": ["verbose"],
         "device": [StrOptions(set(DEVICES))],
+        "precision": [StrOptions(set(PRECISIONS))],
+        "data_parallel": ["boolean"],
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "run_eagerly": ["boolean"],
@@ -102,6 +118,8 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         callbacks,
         verbose,
         device,
+        precision,
+        data_parallel,
         random_state,
         warm_start,
         run_eagerly,
@@ -127,6 +145,8 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         self.callbacks = callbacks
         self.verbose = verbose
         self.device = device
+        self.precision = precision
+        self.data_parallel = data_parallel
         self.random_state = random_state
         self.warm_start = warm_start
         self.run_eagerly = run_eagerly
@@ -266,8 +286,11 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data. Sparse matrices are densified one batch at a time.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features), or \
+keras.utils.PyDataset
+            Training data. Sparse matrices and memory maps are read one batch
+            at a time. A ``PyDataset`` yields batches ``x`` or
+            ``(x_noisy, x_clean)`` (paired training), read as they come.
         y : None
             Ignored; accepted so the estimator works in a Pipeline.
         clean : {array-like, sparse matrix} of the shape of X, default=None
@@ -289,8 +312,9 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
         Parameters
         ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features), or \
+keras.utils.PyDataset
+            Training data (see :meth:`fit`).
         y : None
             Ignored.
         clean : {array-like, sparse matrix} of the shape of X, default=None
@@ -306,16 +330,43 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         return self._train(X, clean, epochs=1, warm=self.initialized_)
 
     def _train(self, X, clean, *, epochs, warm):
+        if isinstance(X, keras.utils.PyDataset):
+            return self._train_on_dataset(X, clean, epochs=epochs, warm=warm)
         X = self._validate_X(X, reset=not warm)
         target = True if clean is None else self._validate_clean(clean, X)
         if not warm:
-            self._initialize(X, target)
+            self._initialize(lambda: _value_range(X if target is True else target))
         self._set_corruption(active=clean is None)
         train, validation = self._training_batches(X, target)
+        return self._run_training(train, validation, epochs=epochs, warm=warm)
+
+    def _train_on_dataset(self, dataset, clean, *, epochs, warm):
+        """Train from a ``keras.utils.PyDataset`` of batches, read as they come."""
+        if clean is not None:
+            raise ValueError(
+                "clean cannot be given with a PyDataset; for paired training, "
+                "let the dataset yield (noisy, clean) batches."
+            )
+        if self.validation_split:
+            raise ValueError(
+                "validation_split needs an array to split; with a PyDataset, set "
+                "validation_split=0.0 and hold data out in the dataset."
+            )
+        inputs, targets = split_batch(dataset[0])
+        self._validate_X(inputs, reset=not warm)
+        if not warm:
+            self._initialize(lambda: _dataset_value_range(dataset))
+        self._set_corruption(active=targets is None)
+        train = DatasetBatches(
+            dataset, sample_shape=self.sample_shape_, multiple_of=self.n_devices_
+        )
+        return self._run_training(train, None, epochs=epochs, warm=warm)
+
+    def _run_training(self, train, validation, *, epochs, warm):
         self._initialize_callbacks()
         self._fit_callbacks += self._default_callbacks(validation is not None)
         try:
-            with device_scope(self.device_):
+            with self._compute_scope()[0]:
                 self._fit_keras_model(
                     train,
                     None,
@@ -341,8 +392,12 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
             )
         return self
 
-    def _initialize(self, X, target):
-        """Build a fresh model for X; the previous one is released first."""
+    def _initialize(self, value_range):
+        """Build a fresh model; the previous one is released first.
+
+        ``value_range()`` gives the (min, max) of the training targets, read
+        only when the output activation is chosen from it.
+        """
         # Every draw (initial weights, noise, shuffling) is seeded from here, so a
         # fit is reproducible without scikeras' tensorflow_random_state, which
         # sets process-wide TensorFlow seeds, op determinism and an environment
@@ -353,15 +408,21 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         self.noise_ = clone(self.noise) if self.noise is not None else NoiseInjector()
         self.noise_._check_params()
         self.device_ = resolve_device(self.device)
-        self.output_activation_ = self._resolve_output_activation(
-            X if target is True else target
-        )
+        self.precision_ = resolve_precision(self.precision, self.device_)
+        self.output_activation_ = self._resolve_output_activation(value_range)
         if hasattr(self, "model_"):
             del self.model_, self.history_
             gc.collect()
-        with device_scope(self.device_):
+        scope, self.n_devices_ = self._compute_scope()
+        with scope:
             self.model_ = self._build_keras_model()
         self.code_shape_ = tuple(self._code_output(self.encoder_.output).shape[1:])
+
+    def _compute_scope(self):
+        """``(context, n_devices)``: where the model is built and trained."""
+        if self.data_parallel:
+            return data_parallel_scope(self.device_)
+        return device_scope(self.device_), 1
 
     def _check_model_param(self):
         return self._keras_build_fn
@@ -370,11 +431,16 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         def new_seed():
             return int(self._seeds.integers(_MAX_SEED))
 
-        encoder, decoder = self._build_networks(self.sample_shape_, new_seed)
+        with dtype_policy_scope(self.precision_):
+            encoder, decoder = self._build_networks(self.sample_shape_, new_seed)
         inputs = keras.Input(self.sample_shape_, name="input")
         noisy = self.noise_.as_layer(seed=new_seed())(inputs)
         outputs = decoder(encoder(noisy))
         model = keras.Model(inputs, outputs, name=type(self).__name__.lower())
+        if self.precision_ == "mixed_float16":  # keep small float16 gradients
+            compile_kwargs["optimizer"] = keras.optimizers.LossScaleOptimizer(
+                compile_kwargs["optimizer"]
+            )
         model.compile(**compile_kwargs)
         # Optimizer variables made now rather than inside the traced train step:
         # TensorFlow otherwise keeps the traced graphs of their lazy creation
@@ -396,10 +462,10 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
     def _code_regularizer(self):
         return keras.regularizers.L1(self.sparsity) if self.sparsity else None
 
-    def _resolve_output_activation(self, data):
+    def _resolve_output_activation(self, value_range):
         if self.output_activation != "auto":
             return self.output_activation
-        low, high = _value_range(data)
+        low, high = value_range()
         return "sigmoid" if 0 <= low and high <= 1 else "linear"
 
     def _set_corruption(self, *, active):
@@ -409,11 +475,18 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
             self.model_.train_function = None  # trace again with the new switch
 
     def _training_batches(self, X, target):
+        if self.batch_size % self.n_devices_:
+            raise ValueError(
+                f"batch_size={self.batch_size} does not split evenly between the "
+                f"{self.n_devices_} devices of data_parallel=True; use a multiple "
+                f"of {self.n_devices_}."
+            )
         seed = int(self._seeds.integers(_MAX_SEED))
         common = {
             "batch_size": self.batch_size,
             "sample_shape": self.sample_shape_,
             "target": target,
+            "multiple_of": self.n_devices_,
         }
         if not self.validation_split:
             return ArrayBatches(X, shuffle=self.shuffle, seed=seed, **common), None
@@ -475,9 +548,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         with device_scope(self.device_):
             for index in range(len(batches)):
                 result = model(batches[index], training=False)
-                outputs.append(
-                    keras.tree.map_structure(keras.ops.convert_to_numpy, result)
-                )
+                outputs.append(keras.tree.map_structure(_to_float32, result))
         if isinstance(outputs[0], (list, tuple)):
             return [np.concatenate(parts) for parts in zip(*outputs, strict=True)]
         return np.concatenate(outputs)
@@ -635,6 +706,22 @@ class EpochLogger(keras.callbacks.Callback):
             metrics,
             time.perf_counter() - self._start,
         )
+
+
+def _dataset_value_range(dataset):
+    """(min, max) of a PyDataset's training targets, read batch by batch."""
+    lows, highs = [], []
+    for index in range(len(dataset)):
+        inputs, targets = split_batch(dataset[index])
+        low, high = _value_range(inputs if targets is None else targets)
+        lows.append(low)
+        highs.append(high)
+    return min(lows), max(highs)
+
+
+def _to_float32(tensor):
+    """A model output as a float32 NumPy array (mixed precision computes lower)."""
+    return np.asarray(keras.ops.convert_to_numpy(tensor), dtype=np.float32)
 
 
 def _value_range(X):

@@ -47,6 +47,10 @@ class ArrayBatches(keras.utils.PyDataset):
         ``corrupt(inputs, seed) -> noisy inputs``, applied to the inputs (not the
         targets) of batch ``i`` with seed ``seed + i``: the same corruption at
         every epoch, for a validation set.
+    multiple_of : int, default=1
+        Use only as many rows as the largest multiple of this, so that every
+        batch splits evenly between this many devices (the rows left out are
+        the last ones, of the shuffled order when shuffling).
     """
 
     def __init__(
@@ -60,6 +64,7 @@ class ArrayBatches(keras.utils.PyDataset):
         shuffle=False,
         seed=None,
         corrupt=None,
+        multiple_of=1,
     ):
         super().__init__()
         self.corrupt = corrupt
@@ -70,11 +75,12 @@ class ArrayBatches(keras.utils.PyDataset):
         self.sample_shape = tuple(sample_shape)
         self.shuffle = shuffle
         self._order = None if indices is None else np.asarray(indices)
-        self._n_rows = X.shape[0] if indices is None else len(self._order)
+        n_rows = X.shape[0] if indices is None else len(self._order)
+        self._n_rows = n_rows - n_rows % int(multiple_of)
         self._rng = np.random.default_rng(seed)
         if shuffle:
             if self._order is None:
-                self._order = np.arange(self._n_rows)
+                self._order = np.arange(n_rows)
             self._rng.shuffle(self._order)
 
     def __len__(self):
@@ -99,6 +105,76 @@ class ArrayBatches(keras.utils.PyDataset):
     def on_epoch_end(self):
         if self.shuffle:
             self._rng.shuffle(self._order)
+
+
+def split_batch(batch):
+    """``(inputs, targets)`` of a batch: ``x``, ``(x,)`` or ``(x_noisy, x_clean)``.
+
+    ``targets`` is None when the batch holds inputs only.
+    """
+    if isinstance(batch, (tuple, list)):
+        if len(batch) == 1:
+            return batch[0], None
+        if len(batch) == 2:
+            return batch[0], batch[1]
+        raise ValueError(
+            f"A batch must be x, (x,) or (x_noisy, x_clean); got a sequence of "
+            f"{len(batch)} items (sample weights are not supported)."
+        )
+    return batch, None
+
+
+class DatasetBatches(keras.utils.PyDataset):
+    """A user's ``keras.utils.PyDataset`` of batches, as the model reads them.
+
+    Each batch, ``x`` or ``(x_noisy, x_clean)``, is cast to float32 and reshaped
+    to the model's sample shape; ``x`` alone becomes the pair ``(x, x)``. The
+    dataset's own workers, multiprocessing and queue settings are kept, and its
+    ``on_epoch_end`` (e.g. its shuffling) is called after every epoch.
+
+    Parameters
+    ----------
+    dataset : keras.utils.PyDataset
+        Batches of samples of ``sample_shape`` (or flattened).
+    sample_shape : tuple of int
+        Shape of one sample as the model sees it.
+    multiple_of : int, default=1
+        Trim every batch to a multiple of this many rows (see
+        :class:`ArrayBatches`).
+    """
+
+    def __init__(self, dataset, *, sample_shape, multiple_of=1):
+        super().__init__(
+            workers=dataset.workers,
+            use_multiprocessing=dataset.use_multiprocessing,
+            max_queue_size=dataset.max_queue_size,
+        )
+        self.dataset = dataset
+        self.sample_shape = tuple(sample_shape)
+        self.multiple_of = int(multiple_of)
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, index):
+        inputs, targets = split_batch(self.dataset[index])
+        inputs = self._read(inputs, index)
+        targets = inputs if targets is None else self._read(targets, index)
+        return inputs, targets
+
+    def _read(self, batch, index):
+        batch = np.asarray(batch.toarray() if sp.issparse(batch) else batch)
+        if math.prod(batch.shape[1:]) != math.prod(self.sample_shape):
+            raise ValueError(
+                f"Batch {index} of the dataset has samples of shape "
+                f"{batch.shape[1:]}; the model was built for samples of shape "
+                f"{self.sample_shape}."
+            )
+        rows = batch.shape[0] - batch.shape[0] % self.multiple_of
+        return read_rows(batch, slice(0, rows), self.sample_shape)
+
+    def on_epoch_end(self):
+        self.dataset.on_epoch_end()
 
 
 def split_indices(n_samples, validation_split, seed):

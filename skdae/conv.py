@@ -64,7 +64,7 @@ class ConvDenoisingAutoencoder(BaseDenoisingAutoencoder):
         What ``transform`` returns: the flattened code, or the denoised images.
     loss, optimizer, metrics, epochs, batch_size, validation_split, \
 early_stopping, n_iter_no_change, tol, shuffle, callbacks, verbose, device, \
-random_state, warm_start, run_eagerly, **routed_params
+precision, data_parallel, random_state, warm_start, run_eagerly, **routed_params
         As in :class:`DenoisingAutoencoder`.
 
     Attributes
@@ -87,6 +87,10 @@ random_state, warm_start, run_eagerly, **routed_params
         ``(h, w, c)``: one image as the model sees it.
     device_ : {"cpu", "gpu"}
         Device the model was trained on.
+    precision_ : str
+        Keras dtype policy of the hidden layers.
+    n_devices_ : int
+        Number of devices the model was trained on.
     n_features_in_ : int
         Values per sample (``h * w * c``).
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -152,6 +156,8 @@ random_state, warm_start, run_eagerly, **routed_params
         callbacks=None,
         verbose=0,
         device="auto",
+        precision="float32",
+        data_parallel=False,
         random_state=None,
         warm_start=False,
         run_eagerly=False,
@@ -183,6 +189,8 @@ random_state, warm_start, run_eagerly, **routed_params
             callbacks=callbacks,
             verbose=verbose,
             device=device,
+            precision=precision,
+            data_parallel=data_parallel,
             random_state=random_state,
             warm_start=warm_start,
             run_eagerly=run_eagerly,
@@ -333,6 +341,7 @@ random_state, warm_start, run_eagerly, **routed_params
             new_seed,
             name="reconstruction",
             activation=self.output_activation_,
+            dtype="float32",  # float32 outputs under mixed precision too
         )(features)
         decoder_inputs = [code, *skip_inputs] if self.skip_connections else code
         decoder = keras.Model(decoder_inputs, outputs, name="decoder")

@@ -76,6 +76,16 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         epoch (loss, validation loss, time) on the ``skdae`` logger.
     device : {"auto", "cpu", "gpu"}, default="auto"
         Where to train: ``"auto"`` is the GPU when the Keras backend sees one.
+    precision : {"float32", "auto", "mixed_float16", "mixed_bfloat16"}, \
+default="float32"
+        Compute precision of the hidden layers. ``"auto"`` is mixed precision on
+        a GPU (bfloat16 where supported, else float16 with loss scaling) and
+        float32 on the CPU. Weights, the output layer and every returned array
+        stay float32.
+    data_parallel : bool, default=False
+        Replicate the model on every device of ``device_``'s kind (all GPUs, or
+        several configured CPU devices) and split each batch between them;
+        ``batch_size`` is the global batch. JAX and TensorFlow backends.
     random_state : int, RandomState instance or None, default=None
         Seeds weights, noise draws and shuffling for reproducible fits.
     warm_start : bool, default=False
@@ -113,6 +123,11 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         Shape of one sample as the model sees it.
     device_ : {"cpu", "gpu"}
         Device the model was trained on.
+    precision_ : str
+        Keras dtype policy of the hidden layers (``"float32"``,
+        ``"mixed_float16"`` or ``"mixed_bfloat16"``).
+    n_devices_ : int
+        Number of devices the model was trained on.
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -176,6 +191,8 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         callbacks=None,
         verbose=0,
         device="auto",
+        precision="float32",
+        data_parallel=False,
         random_state=None,
         warm_start=False,
         run_eagerly=False,
@@ -203,6 +220,8 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
             callbacks=callbacks,
             verbose=verbose,
             device=device,
+            precision=precision,
+            data_parallel=data_parallel,
             random_state=random_state,
             warm_start=warm_start,
             run_eagerly=run_eagerly,
@@ -250,6 +269,7 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
             sample_shape[0],
             activation=self.output_activation_,
             name="reconstruction",
+            dtype="float32",  # float32 outputs under mixed precision too
             **self._weight_kwargs(new_seed),
         )(hidden)
         decoder = keras.Model(codes, outputs, name="decoder")

@@ -1,7 +1,8 @@
-"""Device choice for the active Keras backend: where a model is built and trained.
+"""Where and how a model computes: device, precision and data parallelism.
 
-This is the one module that asks a backend framework about its hardware; model
-code uses ``keras`` and ``keras.ops`` only.
+This is the one module that asks a backend framework (TensorFlow, JAX or
+PyTorch) about its hardware or configures it; model code uses ``keras`` and
+``keras.ops`` only.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import keras
 logger = logging.getLogger(__name__)
 
 DEVICES = ("auto", "cpu", "gpu")
+PRECISIONS = ("float32", "auto", "mixed_float16", "mixed_bfloat16")
 
 
 @functools.cache
@@ -83,6 +85,173 @@ def resolve_device(device: str) -> str:
     return "gpu" if n_gpus else "cpu"
 
 
+def gpu_supports_bfloat16() -> bool:
+    """Whether the first GPU computes bfloat16 natively (compute capability >= 8)."""
+    backend = keras.backend.backend()
+    try:
+        if backend == "tensorflow":
+            import tensorflow as tf
+
+            gpu = tf.config.list_physical_devices("GPU")[0]
+            details = tf.config.experimental.get_device_details(gpu)
+            return tuple(details.get("compute_capability", (0, 0))) >= (8, 0)
+        if backend == "jax":
+            import jax
+
+            gpu = jax.devices("gpu")[0]
+            return float(getattr(gpu, "compute_capability", 0)) >= 8
+        if backend == "torch":
+            import torch
+
+            return bool(torch.cuda.is_bf16_supported())
+    except Exception as exc:
+        logger.warning("Could not query the GPU of the %s backend: %s", backend, exc)
+    return False
+
+
+def resolve_precision(precision: str, device: str) -> str:
+    """Turn the ``precision`` parameter into a Keras dtype policy name.
+
+    Parameters
+    ----------
+    precision : {"float32", "auto", "mixed_float16", "mixed_bfloat16"}
+        ``"auto"`` is mixed precision on a GPU (bfloat16 where the GPU computes
+        it natively, else float16) and float32 on the CPU, where half-precision
+        arithmetic is no faster.
+    device : {"cpu", "gpu"}
+        The resolved device (see :func:`resolve_device`).
+
+    Returns
+    -------
+    str
+        ``"float32"``, ``"mixed_float16"`` or ``"mixed_bfloat16"``.
+
+    Examples
+    --------
+    >>> from skdae.device import resolve_precision
+    >>> resolve_precision("auto", "cpu")
+    'float32'
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
+    if precision != "auto":
+        return precision
+    if device != "gpu":
+        return "float32"
+    return "mixed_bfloat16" if gpu_supports_bfloat16() else "mixed_float16"
+
+
+@contextlib.contextmanager
+def dtype_policy_scope(policy: str):
+    """Layers created in this context compute with the Keras dtype ``policy``.
+
+    Keras reads its global default policy when a layer is created; the previous
+    default is restored on exit.
+    """
+    previous = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(policy)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(previous)
+
+
+def float64_scope() -> contextlib.AbstractContextManager:
+    """Context in which float64 arrays are computed in float64.
+
+    JAX computes in float32 unless its ``jax_enable_x64`` flag is on; this turns
+    it on for the context. The other backends keep float64 anyway.
+    """
+    if keras.backend.backend() == "jax":
+        import jax
+
+        return jax.enable_x64(True)
+    return contextlib.nullcontext()
+
+
+def device_names(device: str) -> list[str]:
+    """Every device of one kind the active backend sees, as Keras names them.
+
+    Parameters
+    ----------
+    device : {"cpu", "gpu"}
+        The kind of device.
+
+    Returns
+    -------
+    list of str
+        E.g. ``["cpu:0", "cpu:1"]``. On the CPU, several devices exist only when
+        configured: TensorFlow's logical devices
+        (``tf.config.set_logical_device_configuration``) or JAX's
+        ``XLA_FLAGS=--xla_force_host_platform_device_count=N``.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        logical = tf.config.list_logical_devices(device.upper())
+        return [f"{device}:{index}" for index in range(len(logical))]
+    if backend == "jax":
+        return keras.distribution.list_devices(device)
+    if backend == "torch":
+        import torch
+
+        if device == "gpu":
+            return [f"gpu:{index}" for index in range(torch.cuda.device_count())]
+        return ["cpu:0"]
+    return [f"{device}:0"]
+
+
+@functools.cache
+def _mirrored_strategy(device: str, n_devices: int):
+    import tensorflow as tf
+
+    names = [f"/{device}:{index}" for index in range(n_devices)]
+    return tf.distribute.MirroredStrategy(devices=names)
+
+
+def data_parallel_scope(device: str) -> tuple[contextlib.AbstractContextManager, int]:
+    """Context that replicates models on every device of one kind.
+
+    Each training batch is split between the replicas and their gradients are
+    averaged, so training matches one device's up to floating-point rounding.
+    It uses Keras' distribution API (``keras.distribution.DataParallel``) on
+    JAX and ``tf.distribute.MirroredStrategy`` on TensorFlow.
+
+    Parameters
+    ----------
+    device : {"cpu", "gpu"}
+        The kind of device to replicate on.
+
+    Returns
+    -------
+    scope : context manager
+        Build, compile and train the model inside it.
+    n_devices : int
+        The number of replicas. With one device the scope is
+        :func:`device_scope`'s.
+
+    Raises
+    ------
+    ValueError
+        On the PyTorch backend, which Keras' distribution API does not cover.
+    """
+    backend = keras.backend.backend()
+    if backend not in ("jax", "tensorflow"):
+        raise ValueError(
+            f"data_parallel=True needs the JAX or TensorFlow Keras backend; the "
+            f"active backend is {backend!r}. Train on one device "
+            "(data_parallel=False), or set KERAS_BACKEND=jax."
+        )
+    names = device_names(device)
+    if len(names) < 2:
+        return device_scope(device), 1
+    if backend == "jax":
+        distribution = keras.distribution.DataParallel(devices=names)
+        return distribution.scope(), len(names)
+    return _mirrored_strategy(device, len(names)).scope(), len(names)
+
+
 def device_scope(device: str) -> contextlib.AbstractContextManager:
     """Context in which Keras places new variables and computations on ``device``.
 
@@ -95,4 +264,9 @@ def device_scope(device: str) -> contextlib.AbstractContextManager:
     -------
     context manager
     """
+    if device == "cpu" and keras.backend.backend() == "torch":
+        # PyTorch's CPU has no index: under "cpu:0" Keras' torch backend moves
+        # new variables to another device name, which turns them from
+        # Parameters into plain tensors and breaks integer (seed) variables.
+        return keras.device("cpu")
     return keras.device(f"{device}:0")

@@ -20,6 +20,8 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .device import float64_scope
+
 NOISE_KINDS = ("gaussian", "masking", "salt_pepper", "block")
 _MAX_SEED = 2**31 - 1
 
@@ -105,7 +107,10 @@ def corrupt(
     else:
         raise ValueError(f"Unknown noise kind {kind!r}; expected one of {NOISE_KINDS}.")
     if clip is not None:
-        out = ops.clip(out, clip[0], clip[1])
+        # Bounds in x's dtype: a Python float becomes a float32 tensor on some
+        # backends, and float32(0.8) lets float64 values exceed 0.8.
+        low, high = (ops.convert_to_tensor(np.asarray(c, dtype=dtype)) for c in clip)
+        out = ops.clip(out, low, high)
     return out
 
 
@@ -432,7 +437,8 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     def _corrupt(self, X: np.ndarray, seed: int) -> np.ndarray:
         """A corrupted copy of a NumPy array, the same for the same seed."""
-        noisy = corrupt(X, seed=seed, **self._corruption_params())
+        with float64_scope():  # JAX keeps float64 only when told to
+            noisy = corrupt(X, seed=seed, **self._corruption_params())
         return np.asarray(keras.ops.convert_to_numpy(noisy), dtype=X.dtype)
 
     def as_layer(self, *, seed: int | None = None) -> NoiseLayer:
