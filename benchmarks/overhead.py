@@ -127,8 +127,8 @@ def run(ctx: Context) -> Section:
             f"{plural(repeats, 'interleaved repeat')} (skdae, Keras, skdae, ...); "
             "medians. "
             "Keras predicts with model.predict (a compiled function, traced on its "
-            "first call); skdae's denoise and transform call the model eagerly on "
-            "batches."
+            "first call); skdae's denoise and transform call Keras' compiled "
+            "predict_on_batch on batches of its batch_size."
         ),
         tables=[table],
         notes=[_architecture_note(estimator, model)],

@@ -17,7 +17,7 @@ TITLE = "Scaling with the number of images, and throughput"
 ESTIMATED_MINUTES = 2
 
 SIZES = (10_000, 30_000, 60_000)
-EPOCHS = 2
+EPOCHS = 3
 REPEATS = 3
 #: Goal: time per image within this fraction of the smallest size's.
 LINEAR_TOLERANCE = 0.15
