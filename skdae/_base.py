@@ -11,6 +11,7 @@ is seeded from ``random_state`` here, not through TensorFlow's global state.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import math
@@ -541,13 +542,19 @@ keras.utils.PyDataset
         """Run ``model`` on X batch by batch, with its compiled predict step.
 
         ``predict_on_batch`` compiles once per model (graph or XLA, as Keras does
-        for ``predict``), without ``predict``'s data-adapter overhead per call.
+        for ``predict``), without ``predict``'s data-adapter overhead per call. A
+        model replicated on several devices is called directly instead: its
+        compiled step would run every batch once per replica.
         """
         batches = ArrayBatches(X, batch_size=self.batch_size, sample_shape=sample_shape)
+        if self.n_devices_ == 1:
+            predict = model.predict_on_batch
+        else:
+            predict = functools.partial(model, training=False)
         outputs = []
         with device_scope(self.device_):
             for index in range(len(batches)):
-                result = model.predict_on_batch(batches[index])
+                result = predict(batches[index])
                 outputs.append(keras.tree.map_structure(_to_float32, result))
         if isinstance(outputs[0], (list, tuple)):
             return [np.concatenate(parts) for parts in zip(*outputs, strict=True)]

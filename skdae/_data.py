@@ -163,7 +163,7 @@ class DatasetBatches(keras.utils.PyDataset):
         return inputs, targets
 
     def _read(self, batch, index):
-        batch = np.asarray(batch.toarray() if sp.issparse(batch) else batch)
+        batch = batch if sp.issparse(batch) else np.asarray(batch)
         if math.prod(batch.shape[1:]) != math.prod(self.sample_shape):
             raise ValueError(
                 f"Batch {index} of the dataset has samples of shape "
