@@ -1,19 +1,19 @@
-"""Data and run size shared by the gallery examples (not an example itself).
+"""The docs build's offline data (not an example; no example imports it).
 
-Import this module *before* Keras (``import _datasets`` comes first in every
-example): when ``KERAS_HOME`` is not set and the project's shared data folder
-(``<repo>/../shared/data``) holds Keras' datasets, it copies them into a temporary
-``KERAS_HOME``, so ``keras.datasets.fashion_mnist.load_data()`` works offline.
-Otherwise Keras downloads the data to ``~/.keras`` as usual.
+``docs/conf.py`` imports this module before Keras. When ``KERAS_HOME`` is not
+set and the project's shared data folder (``<repo>/../shared/data``) holds
+Keras' datasets, it copies them into a temporary ``KERAS_HOME``, so the
+gallery's ``keras.datasets.fashion_mnist.load_data()`` runs offline. Elsewhere
+Keras downloads the data to ``~/.keras`` as usual, as it does for a user who
+runs an example on its own.
 
-``SKDAE_QUICK=1`` in the environment (set by the docs build in CI and by the
-tests) makes every example run on small subsets for one or two epochs.
+``QUICK`` is the examples' own test, ``SKDAE_QUICK=1`` (small subsets, one or
+two epochs), which ``docs/conf.py`` announces on every page.
 """
 
 from __future__ import annotations
 
 import atexit
-import functools
 import os
 import shutil
 import sys
@@ -21,18 +21,11 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import numpy as np
-
-#: True when the examples should run in quick mode (``SKDAE_QUICK=1``).
-QUICK = os.environ.get("SKDAE_QUICK", "") not in ("", "0")
+#: True when the examples run in quick mode: the test each example makes.
+QUICK = os.environ.get("SKDAE_QUICK") == "1"
 
 #: The project's shared data folder, beside the repository.
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
-def quick(full, small):
-    """``small`` in quick mode, else ``full``."""
-    return small if QUICK else full
 
 
 def _offline_keras_home() -> None:
@@ -58,29 +51,3 @@ def _offline_keras_home() -> None:
 
 
 _offline_keras_home()
-
-
-def load_fashion_mnist(n_train=None, n_test=None):
-    """Fashion-MNIST as float32 images in [0, 1], shape (n, 28, 28).
-
-    Parameters
-    ----------
-    n_train, n_test : int or None
-        Keep the first ``n`` images of each split (all of them when None).
-
-    Returns
-    -------
-    (x_train, y_train), (x_test, y_test)
-    """
-    (x_train, y_train), (x_test, y_test) = _fashion_mnist()
-    x_train = (x_train[:n_train] / 255).astype(np.float32)
-    x_test = (x_test[:n_test] / 255).astype(np.float32)
-    return (x_train, y_train[:n_train]), (x_test, y_test[:n_test])
-
-
-@functools.cache
-def _fashion_mnist():
-    """The uint8 arrays, read once per process (the gallery runs in one)."""
-    import keras
-
-    return keras.datasets.fashion_mnist.load_data()

@@ -20,7 +20,8 @@ Set ``SKDAE_QUICK=1`` to run on a small subset for two epochs.
 # %%
 # Data and the two models
 # -----------------------
-import _datasets
+import os
+
 import matplotlib.pyplot as plt
 from sklearn.decomposition import PCA
 
@@ -28,9 +29,15 @@ from skdae import DenoisingAutoencoder, NoiseInjector
 from skdae.metrics import psnr
 from skdae.plotting import plot_reconstructions
 
-(x_train, _), (x_test, _) = _datasets.load_fashion_mnist(
-    n_train=_datasets.quick(None, 3000), n_test=_datasets.quick(None, 500)
-)
+# isort: split
+import keras  # after skdae, which quiets TensorFlow's start-up logs
+
+QUICK = os.environ.get("SKDAE_QUICK") == "1"  # docs build, tests: small runs
+
+(x_train, _), (x_test, _) = keras.datasets.fashion_mnist.load_data()
+# 28x28 uint8 images (downloaded once, to ~/.keras), scaled to [0, 1]
+x_train = (x_train[: 3000 if QUICK else None] / 255).astype("float32")
+x_test = (x_test[: 500 if QUICK else None] / 255).astype("float32")
 X_train = x_train.reshape(len(x_train), -1)  # (n, 784)
 X_test = x_test.reshape(len(x_test), -1)
 noisy_test = NoiseInjector(noise_factor=0.3, clip=(0, 1), random_state=1).fit_transform(
@@ -40,7 +47,7 @@ noisy_test = NoiseInjector(noise_factor=0.3, clip=(0, 1), random_state=1).fit_tr
 dae = DenoisingAutoencoder(
     hidden_layer_sizes=(392, 196),  # 784-392-196-392-784
     noise=NoiseInjector(noise_factor=0.3, clip=(0, 1)),
-    epochs=_datasets.quick(20, 2),
+    epochs=2 if QUICK else 20,
     batch_size=256,
     random_state=0,
 ).fit(X_train)

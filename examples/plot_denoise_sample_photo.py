@@ -22,7 +22,8 @@ Set ``SKDAE_QUICK=1`` to train on fewer patches for two epochs.
 # %%
 # Two grayscale photos
 # --------------------
-import _datasets
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_sample_image
@@ -30,6 +31,8 @@ from sklearn.feature_extraction.image import extract_patches_2d
 
 from skdae import ConvDenoisingAutoencoder, NoiseInjector
 from skdae.metrics import psnr
+
+QUICK = os.environ.get("SKDAE_QUICK") == "1"  # docs build, tests: small runs
 
 SIGMA = 25 / 255
 PATCH = 32
@@ -51,14 +54,14 @@ print("photos:", train_photo.shape, test_photo.shape)
 # Clean patches only: the noise is drawn inside the model, afresh for every
 # batch. The noise is not clipped, as in the literature.
 patches = extract_patches_2d(
-    train_photo, (PATCH, PATCH), max_patches=_datasets.quick(4000, 1000), random_state=0
+    train_photo, (PATCH, PATCH), max_patches=1000 if QUICK else 4000, random_state=0
 )
 denoiser = ConvDenoisingAutoencoder(
     filters=(32, 32),
     downsampling="pool",
     skip_connections=True,
     noise=NoiseInjector(noise_factor=SIGMA),
-    epochs=_datasets.quick(10, 2),
+    epochs=2 if QUICK else 10,
     batch_size=64,
     random_state=0,
 ).fit(patches)

@@ -23,7 +23,8 @@ Set ``SKDAE_QUICK=1`` to run on a small subset for two epochs.
 # ``early_stopping=True`` would stop once ``val_loss`` stops improving and keep
 # the best weights; ``verbose=1`` shows Keras' progress bar and ``verbose=2``
 # one line per epoch.
-import _datasets
+import os
+
 import matplotlib.pyplot as plt
 from sklearn.base import clone
 
@@ -31,9 +32,15 @@ from skdae import DenoisingAutoencoder, NoiseInjector
 from skdae.metrics import psnr
 from skdae.plotting import plot_loss_curve, plot_reconstructions
 
-(x_train, _), (x_test, _) = _datasets.load_fashion_mnist(
-    n_train=_datasets.quick(None, 3000), n_test=_datasets.quick(None, 500)
-)
+# isort: split
+import keras  # after skdae, which quiets TensorFlow's start-up logs
+
+QUICK = os.environ.get("SKDAE_QUICK") == "1"  # docs build, tests: small runs
+
+(x_train, _), (x_test, _) = keras.datasets.fashion_mnist.load_data()
+# 28x28 uint8 images (downloaded once, to ~/.keras), scaled to [0, 1]
+x_train = (x_train[: 3000 if QUICK else None] / 255).astype("float32")
+x_test = (x_test[: 500 if QUICK else None] / 255).astype("float32")
 X_train = x_train.reshape(len(x_train), -1)
 X_test = x_test.reshape(len(x_test), -1)
 
@@ -41,7 +48,7 @@ tutorial_noise = NoiseInjector(loc=0.5, noise_factor=0.5, clip=(0, 1))
 dae = DenoisingAutoencoder(
     hidden_layer_sizes=(128,),  # 784-128-784
     noise=tutorial_noise,
-    epochs=_datasets.quick(30, 2),
+    epochs=2 if QUICK else 30,
     batch_size=256,
     validation_split=0.1,
     random_state=0,

@@ -22,16 +22,23 @@ Set ``SKDAE_QUICK=1`` to run on a small subset for two epochs.
 # ----
 # Fashion-MNIST's 28x28 grayscale images, scaled to [0, 1]. The model takes
 # ``(n, 28, 28)`` arrays directly and returns images in the same layout.
-import _datasets
+import os
+
 import matplotlib.pyplot as plt
 
 from skdae import ConvDenoisingAutoencoder, NoiseInjector
 from skdae.metrics import mse, psnr
 from skdae.plotting import plot_reconstructions
 
-(x_train, _), (x_test, _) = _datasets.load_fashion_mnist(
-    n_train=_datasets.quick(None, 3000), n_test=_datasets.quick(None, 500)
-)
+# isort: split
+import keras  # after skdae, which quiets TensorFlow's start-up logs
+
+QUICK = os.environ.get("SKDAE_QUICK") == "1"  # docs build, tests: small runs
+
+(x_train, _), (x_test, _) = keras.datasets.fashion_mnist.load_data()
+# 28x28 uint8 images (downloaded once, to ~/.keras), scaled to [0, 1]
+x_train = (x_train[: 3000 if QUICK else None] / 255).astype("float32")
+x_test = (x_test[: 500 if QUICK else None] / 255).astype("float32")
 print(f"train {x_train.shape}, test {x_test.shape}")
 
 # %%
@@ -45,7 +52,7 @@ cdae = ConvDenoisingAutoencoder(
     filters=(16, 8),
     downsampling="stride",
     noise=noise,
-    epochs=_datasets.quick(10, 2),
+    epochs=2 if QUICK else 10,
     batch_size=128,
     random_state=0,
 )

@@ -18,7 +18,8 @@ Set ``SKDAE_QUICK=1`` to run on a small subset for two epochs.
 # %%
 # Train with block noise
 # ----------------------
-import _datasets
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.base import clone
@@ -27,15 +28,21 @@ from skdae import ConvDenoisingAutoencoder, NoiseInjector
 from skdae.metrics import mse, psnr
 from skdae.plotting import plot_reconstructions
 
-(x_train, _), (x_test, _) = _datasets.load_fashion_mnist(
-    n_train=_datasets.quick(None, 3000), n_test=_datasets.quick(None, 500)
-)
+# isort: split
+import keras  # after skdae, which quiets TensorFlow's start-up logs
+
+QUICK = os.environ.get("SKDAE_QUICK") == "1"  # docs build, tests: small runs
+
+(x_train, _), (x_test, _) = keras.datasets.fashion_mnist.load_data()
+# 28x28 uint8 images (downloaded once, to ~/.keras), scaled to [0, 1]
+x_train = (x_train[: 3000 if QUICK else None] / 255).astype("float32")
+x_test = (x_test[: 500 if QUICK else None] / 255).astype("float32")
 block = NoiseInjector(kind="block", noise_factor=8)
 inpainter = ConvDenoisingAutoencoder(
     filters=(32, 32),
     downsampling="pool",
     noise=block,
-    epochs=_datasets.quick(5, 2),
+    epochs=2 if QUICK else 5,
     random_state=0,
 ).fit(x_train)
 print("training loss per epoch:", [round(loss, 4) for loss in inpainter.loss_curve_])

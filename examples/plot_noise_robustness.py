@@ -15,7 +15,8 @@ Set ``SKDAE_QUICK=1`` to run on a small subset for two epochs.
 # %%
 # Train at two noise levels
 # -------------------------
-import _datasets
+import os
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.base import clone
@@ -24,14 +25,20 @@ from skdae import ConvDenoisingAutoencoder, NoiseInjector
 from skdae.metrics import psnr
 from skdae.plotting import plot_code_maps, plot_noise_robustness, plot_reconstructions
 
-(x_train, _), (x_test, _) = _datasets.load_fashion_mnist(
-    n_train=_datasets.quick(20000, 3000), n_test=_datasets.quick(2000, 200)
-)
+# isort: split
+import keras  # after skdae, which quiets TensorFlow's start-up logs
+
+QUICK = os.environ.get("SKDAE_QUICK") == "1"  # docs build, tests: small runs
+
+(x_train, _), (x_test, _) = keras.datasets.fashion_mnist.load_data()
+# 28x28 uint8 images (downloaded once, to ~/.keras), scaled to [0, 1]
+x_train = (x_train[: 3000 if QUICK else 20000] / 255).astype("float32")
+x_test = (x_test[: 200 if QUICK else 2000] / 255).astype("float32")
 base = ConvDenoisingAutoencoder(
     filters=(32, 32),
     downsampling="pool",
     noise=NoiseInjector(clip=(0, 1)),
-    epochs=_datasets.quick(5, 2),
+    epochs=2 if QUICK else 5,
     random_state=0,
 )
 train_levels = (0.3, 0.8)

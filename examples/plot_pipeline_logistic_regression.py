@@ -21,7 +21,8 @@ Set ``SKDAE_QUICK=1`` to train for fewer epochs.
 # %%
 # Data
 # ----
-import _datasets
+import os
+
 import matplotlib.pyplot as plt
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
@@ -30,6 +31,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
 from skdae import DenoisingAutoencoder, NoiseInjector
+
+QUICK = os.environ.get("SKDAE_QUICK") == "1"  # docs build, tests: small runs
 
 X, y = load_digits(return_X_y=True)
 X = X / 16  # pixels in [0, 1]
@@ -40,7 +43,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 X_test_noisy = NoiseInjector(
     noise_factor=0.3, clip=(0, 1), random_state=1
 ).fit_transform(X_test)
-epochs = _datasets.quick(100, 10)
+epochs = 10 if QUICK else 100
 
 
 def classifier():

@@ -1,12 +1,15 @@
 """skdae: denoising autoencoders as scikit-learn estimators, trained by Keras 3."""
 
-import scikeras as _scikeras  # noqa: F401  (makes Keras models picklable)
-
-from .conv import ConvDenoisingAutoencoder
-from .dense import DenoisingAutoencoder
-from .noise import NoiseInjector
+from . import _startup
 
 __version__ = "0.1.0"
+
+#: The public names and the submodule that defines each.
+_PUBLIC = {
+    "ConvDenoisingAutoencoder": "conv",
+    "DenoisingAutoencoder": "dense",
+    "NoiseInjector": "noise",
+}
 
 __all__ = [
     "ConvDenoisingAutoencoder",
@@ -14,3 +17,28 @@ __all__ = [
     "NoiseInjector",
     "__version__",
 ]
+
+if _startup.launched_as_command():
+    # `python -m skdae ...`: answer --help before Keras loads; the public names
+    # (and Keras) load on first use.
+    def __getattr__(name: str) -> object:
+        if name not in _PUBLIC:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
+
+        _startup.import_keras()
+        import scikeras  # noqa: F401  (makes Keras models picklable)
+
+        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+        globals()[name] = value
+        return value
+
+else:
+    # Quiet start-up logs, clear error for a missing backend (see _startup).
+    _startup.import_keras()
+
+    import scikeras as _scikeras  # noqa: F401  (makes Keras models picklable)
+
+    from .conv import ConvDenoisingAutoencoder
+    from .dense import DenoisingAutoencoder
+    from .noise import NoiseInjector

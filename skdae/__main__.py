@@ -4,6 +4,9 @@ The demo needs no download: it corrupts the 8x8 digits with gaussian noise, fits
 PCA and a DenoisingAutoencoder on the noisy training images, prints the test
 MSE and PSNR of the noisy input, PCA and the autoencoder, and writes a figure of
 noisy / denoised / clean digits.
+
+Keras is imported only once the demo runs (``skdae/__init__.py`` defers it for
+the command line), so ``python -m skdae demo --help`` answers at once.
 """
 
 from __future__ import annotations
@@ -51,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
         help="where to write the figure (default: skdae-demo.png)",
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    demo.add_argument(
+        "--verbose",
+        type=int,
+        choices=(0, 1, 2),
+        default=0,
+        help="progress of the autoencoder's training: 0 none, 1 Keras' progress "
+        "bar, 2 one line per epoch (default: 0)",
+    )
     return parser
 
 
@@ -61,6 +72,7 @@ def run_demo(
     batch_size: int = 64,
     output: str | None = "skdae-demo.png",
     seed: int = 0,
+    verbose: int = 0,
 ) -> dict[str, dict[str, float]]:
     """Run the digits demo and return ``{method: {"mse": ..., "psnr": ...}}``.
 
@@ -76,6 +88,9 @@ def run_demo(
         Path of the PNG figure; None writes none.
     seed : int, default=0
         Seed of the split, the noise and the model.
+    verbose : int, default=0
+        The autoencoder's ``verbose``: 0 silent, 1 Keras' progress bar, 2 one
+        line per epoch.
 
     Returns
     -------
@@ -86,6 +101,7 @@ def run_demo(
     from sklearn.decomposition import PCA
     from sklearn.model_selection import train_test_split
 
+    # The package's names first: they bring Keras in quietly (see _startup).
     from . import DenoisingAutoencoder, NoiseInjector
     from .metrics import mse, psnr
 
@@ -115,6 +131,7 @@ def run_demo(
         noise=NoiseInjector(noise_factor=noise_factor, clip=(0, 1)),
         epochs=epochs,
         batch_size=batch_size,
+        verbose=verbose,
         random_state=seed,
     ).fit(X_train)
 
@@ -132,7 +149,7 @@ def run_demo(
 
     if output:
         progress(5, f"Writing the figure to {os.path.abspath(output)}")
-        _write_figure(estimates, X_test, output)
+        _write_figure(results, estimates, X_test, output, noise_factor)
     return results
 
 
@@ -149,7 +166,24 @@ def _table(results: dict, noise_factor: float, n_test: int) -> str:
     return "\n".join(lines)
 
 
-def _write_figure(estimates, clean, output) -> None:
+def _row_labels(results: dict) -> list[str]:
+    """One label per figure row: the method, its test MSE and PSNR; then "clean"."""
+    labels = []
+    for name, scores in results.items():
+        short = name.replace("DenoisingAutoencoder", "autoencoder\n")
+        labels.append(f"{short}\nMSE {scores['mse']:.4f}\nPSNR {scores['psnr']:.1f} dB")
+    return [*labels, "clean\n(target)"]
+
+
+def _figure_title(noise_factor: float, n_test: int) -> str:
+    return (
+        f"Denoising scikit-learn's 8x8 digits: {n_test} test digits with "
+        f"gaussian noise σ={noise_factor:g} (clipped to [0, 1])\n"
+        "scores of each row on the whole test set; higher PSNR is better"
+    )
+
+
+def _write_figure(results, estimates, clean, output, noise_factor) -> None:
     try:
         import matplotlib
     except ImportError:
@@ -160,33 +194,67 @@ def _write_figure(estimates, clean, output) -> None:
         return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
 
-    from .plotting import plot_reconstructions
-
-    # Same [0, 1] grey scale for every row; row titles short enough to fit.
-    rows = [np.clip(images, 0, 1) for images in [*estimates.values(), clean]]
-    titles = [
-        name.split("(")[0].replace("DenoisingAutoencoder", "DAE")
-        for name in [*estimates, "clean"]
-    ]
-    figure = plot_reconstructions(rows, titles, n_images=10, image_shape=(8, 8))
+    figure = _make_figure(results, estimates, clean, noise_factor)
     figure.savefig(output, dpi=100, bbox_inches="tight")
     plt.close(figure)
 
 
+def _make_figure(results, estimates, clean, noise_factor, n_images=10):
+    """Rows of test digits, each labelled with its scores, under a title."""
+    import numpy as np
+
+    from .plotting import plot_reconstructions
+
+    # Same [0, 1] grey scale for every row; labels beside the rows, read
+    # horizontally.
+    rows = [np.clip(images, 0, 1) for images in [*estimates.values(), clean]]
+    figure = plot_reconstructions(
+        rows, _row_labels(results), n_images=n_images, image_shape=(8, 8)
+    )
+    for ax in figure.axes:
+        if ax.get_ylabel():  # the first image of each row
+            ax.set_ylabel(
+                ax.get_ylabel(), rotation=0, ha="right", va="center", fontsize="small"
+            )
+    figure.suptitle(_figure_title(noise_factor, len(clean)), fontsize="medium")
+    return figure
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``python -m skdae``."""
+    """Entry point of ``python -m skdae``.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after ``python -m skdae``; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        The exit status, 0 on success.
+    """
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    if args.command == "demo":
-        run_demo(
-            noise_factor=args.noise_factor,
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            output=args.output,
-            seed=args.seed,
-        )
+    # Progress lines of the demo (and of verbose=2) on stderr, for this command
+    # only: the skdae logger, not the root logger of whoever calls main().
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    previous_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        if args.command == "demo":
+            run_demo(
+                noise_factor=args.noise_factor,
+                epochs=args.epochs,
+                batch_size=args.batch_size,
+                output=args.output,
+                seed=args.seed,
+                verbose=args.verbose,
+            )
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)
     return 0
 
 
