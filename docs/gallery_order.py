@@ -9,6 +9,7 @@ ORDER = [
     "plot_noise_robustness.py",
     "plot_inpainting_block_noise.py",
     "plot_denoise_sample_photo.py",
+    "plot_novelty_detection.py",
     "plot_save_and_load_conv_pool.py",
 ]
 

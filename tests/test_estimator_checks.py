@@ -2,7 +2,12 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
+from skdae import (
+    AutoencoderOutlierDetector,
+    ConvDenoisingAutoencoder,
+    DenoisingAutoencoder,
+    NoiseInjector,
+)
 
 SMALL = {"epochs": 2, "batch_size": 32, "random_state": 0, "run_eagerly": True}
 
@@ -20,4 +25,12 @@ SMALL = {"epochs": 2, "batch_size": 32, "random_state": 0, "run_eagerly": True}
     expected_failed_checks=lambda est: est._expected_failed_checks(),
 )
 def test_sklearn_contract(estimator, check):
+    check(estimator)
+
+
+# check_outliers_train sets a float contamination itself: one instance covers both.
+@parametrize_with_checks(
+    [AutoencoderOutlierDetector(DenoisingAutoencoder(hidden_layer_sizes=(4,), **SMALL))]
+)
+def test_outlier_detector_contract(estimator, check):
     check(estimator)

@@ -1,0 +1,192 @@
+"""AutoencoderOutlierDetector: an outlier detector built on the autoencoders."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import InvalidParameterError
+
+from skdae import (
+    AutoencoderOutlierDetector,
+    ConvDenoisingAutoencoder,
+    DenoisingAutoencoder,
+)
+
+
+def small(**params):
+    return DenoisingAutoencoder(
+        **{"hidden_layer_sizes": (16,), "epochs": 3, "random_state": 0, **params}
+    )
+
+
+@pytest.fixture(scope="module")
+def zeros_and_others(digits):
+    """Zeros of the digits for training; a test set of zeros and other digits."""
+    X, y = digits
+    zeros = np.flatnonzero(y == 0)
+    train, test = zeros[:120], np.setdiff1d(np.arange(len(y)), zeros[:120])
+    return X[train], X[test], y[test] == 0
+
+
+@pytest.fixture(scope="module")
+def detector(zeros_and_others):
+    train, _, _ = zeros_and_others
+    autoencoder = DenoisingAutoencoder((32, 8), epochs=30, random_state=0)
+    return AutoencoderOutlierDetector(autoencoder, contamination=0.05).fit(train)
+
+
+def test_novelty_detection_separates_unseen_classes(detector, zeros_and_others):
+    _, test, is_zero = zeros_and_others
+    assert roc_auc_score(is_zero, detector.score_samples(test)) > 0.95
+    predicted = detector.predict(test)
+    assert (predicted[~is_zero] == -1).mean() > 0.9
+    assert (predicted[is_zero] == 1).mean() > 0.8
+
+
+def test_scores_come_from_the_autoencoder(detector, digits):
+    X = digits[0][:200]
+    scores = detector.score_samples(X)
+    np.testing.assert_array_equal(scores, detector.autoencoder_.score_samples(X))
+    np.testing.assert_array_equal(
+        detector.decision_function(X), scores - detector.offset_
+    )
+    predicted = detector.predict(X)
+    assert predicted.dtype.kind == "i"
+    np.testing.assert_array_equal(
+        predicted, np.where(scores >= detector.offset_, 1, -1)
+    )
+
+
+@pytest.mark.parametrize("contamination", [0.02, 0.1, 0.5])
+def test_float_contamination_flags_that_share_of_training_samples(
+    zeros_and_others, contamination
+):
+    train, _, _ = zeros_and_others
+    detector = AutoencoderOutlierDetector(small(), contamination=contamination)
+    detector.fit(train)
+    scores = detector.score_samples(train)
+    assert detector.offset_ == np.percentile(scores, 100 * contamination)
+    flagged = (detector.predict(train) == -1).mean()
+    assert flagged == pytest.approx(contamination, abs=1 / len(train))
+
+
+def test_auto_contamination_is_tukeys_fence_on_training_scores(zeros_and_others):
+    train, _, _ = zeros_and_others
+    detector = AutoencoderOutlierDetector(small()).fit(train)
+    assert detector.contamination == "auto"
+    scores = detector.score_samples(train)
+    q1, q3 = np.percentile(scores, [25, 75])
+    assert detector.offset_ == pytest.approx(q1 - 1.5 * (q3 - q1))
+    errors = -scores
+    q1_error, q3_error = np.percentile(errors, [25, 75])
+    fence = q3_error + 1.5 * (q3_error - q1_error)
+    np.testing.assert_array_equal(detector.predict(train) == -1, errors > fence + 1e-12)
+
+
+def test_fit_predict_flags_planted_outliers(digits):
+    X = digits[0][:400]
+    planted = 1 - digits[0][400:408]  # negative images of other digits
+    data = np.concatenate([X, planted])
+    detector = AutoencoderOutlierDetector(small(epochs=10), contamination=0.02)
+    labels = detector.fit_predict(data)
+    assert set(np.unique(labels)) == {-1, 1}
+    assert np.all(labels[-8:] == -1)
+    np.testing.assert_array_equal(labels, detector.predict(data))
+
+
+def test_default_autoencoder_has_a_bottleneck(digits):
+    detector = AutoencoderOutlierDetector()
+    assert detector.autoencoder is None
+    detector.set_params(autoencoder__epochs=1)  # creates the default first
+    assert isinstance(detector.autoencoder, DenoisingAutoencoder)
+    params = detector.get_params()
+    assert params["autoencoder__hidden_layer_sizes"] == (256, 64)
+    assert params["autoencoder__epochs"] == 1
+    X = np.random.default_rng(0).random((200, 784), dtype=np.float32)
+    detector.fit(X)
+    assert isinstance(detector.autoencoder_, DenoisingAutoencoder)
+    assert detector.autoencoder_.code_shape_ == (64,)  # narrower than 784 inputs
+    assert detector.autoencoder_.n_iter_ == 1
+    # The default itself trains 50 epochs; fitting with None gives that model.
+    unfitted = AutoencoderOutlierDetector()._autoencoder()
+    assert unfitted.get_params()["epochs"] == 50
+
+
+def test_nested_params_while_none_reach_the_fit(digits):
+    detector = AutoencoderOutlierDetector()
+    detector.set_params(autoencoder__epochs=1, autoencoder__hidden_layer_sizes=(8,))
+    detector.fit(digits[0][:100])
+    assert detector.autoencoder_.code_shape_ == (8,)
+    assert detector.autoencoder_.n_iter_ == 1
+
+
+def test_fitting_clones_the_autoencoder(digits):
+    autoencoder = small(epochs=1)
+    detector = AutoencoderOutlierDetector(autoencoder).fit(digits[0][:100])
+    assert detector.autoencoder_ is not autoencoder
+    assert not hasattr(autoencoder, "model_")
+
+
+def test_grid_search_reaches_the_autoencoder(zeros_and_others):
+    train, test, is_zero = zeros_and_others
+    X = np.concatenate([train, test[:200]])
+    y = np.concatenate([np.ones(len(train)), np.where(is_zero[:200], 1, -1)])
+    search = GridSearchCV(
+        AutoencoderOutlierDetector(small()),
+        {"autoencoder__epochs": [1, 2]},
+        scoring="roc_auc",
+        cv=StratifiedKFold(2, shuffle=True, random_state=0),
+    ).fit(X, y)
+    assert np.all(np.isfinite(search.cv_results_["mean_test_score"]))
+    best = search.best_estimator_
+    assert best.autoencoder_.n_iter_ == search.best_params_["autoencoder__epochs"]
+
+
+def test_conv_autoencoder_on_images(digit_images, digits):
+    y = digits[1]
+    detector = AutoencoderOutlierDetector(
+        ConvDenoisingAutoencoder(filters=(8, 4), epochs=2, random_state=0)
+    ).fit(digit_images[y == 0])
+    assert detector.n_features_in_ == 64
+    assert detector.predict(digit_images[:10]).shape == (10,)
+    assert detector.score_samples(digit_images).shape == (len(y),)
+
+
+def test_sparse_input_and_tags(digits):
+    X = digits[0][:150]
+    detector = AutoencoderOutlierDetector(small(epochs=1)).fit(sp.csr_matrix(X))
+    np.testing.assert_allclose(
+        detector.score_samples(sp.csr_matrix(X)), detector.score_samples(X)
+    )
+    tags = get_tags(detector)
+    assert tags.estimator_type == "outlier_detector"
+    assert tags.input_tags.sparse
+    assert not tags.target_tags.required
+
+
+def test_feature_names_follow_the_last_fit(digits):
+    pd = pytest.importorskip("pandas")
+    X = digits[0][:100]
+    frame = pd.DataFrame(X, columns=[f"pixel{i}" for i in range(64)])
+    detector = AutoencoderOutlierDetector(small(epochs=1)).fit(frame)
+    assert list(detector.feature_names_in_) == list(frame.columns)
+    detector.fit(X)
+    assert not hasattr(detector, "feature_names_in_")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"contamination": 0.0},
+        {"contamination": 0.6},
+        {"contamination": "high"},
+        {"autoencoder": "dae"},
+    ],
+)
+def test_invalid_parameters_are_rejected_at_fit(params, digits):
+    detector = clone(AutoencoderOutlierDetector(small(epochs=1))).set_params(**params)
+    with pytest.raises(InvalidParameterError):
+        detector.fit(digits[0][:50])
