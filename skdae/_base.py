@@ -35,16 +35,20 @@ from sklearn.utils.validation import (
 from ._data import (
     ArrayBatches,
     DatasetBatches,
+    inference_batch_size,
+    pad_rows,
     read_rows,
     split_batch,
     split_indices,
 )
+from ._scale import check_noise_scale, sample_rows
 from .device import (
     DEVICES,
     PRECISIONS,
     data_parallel_scope,
     device_scope,
     dtype_policy_scope,
+    quiet_retracing,
     resolve_device,
     resolve_precision,
 )
@@ -336,7 +340,9 @@ keras.utils.PyDataset
         X = self._validate_X(X, reset=not warm)
         target = True if clean is None else self._validate_clean(clean, X)
         if not warm:
-            self._initialize(lambda: _value_range(X if target is True else target))
+            self._initialize(_target_stats(X if target is True else target))
+            if clean is None:
+                self._check_noise_scale(sample_rows(X, self.n_features_in_))
         self._set_corruption(active=clean is None)
         train, validation = self._training_batches(X, target)
         return self._run_training(train, validation, epochs=epochs, warm=warm)
@@ -356,7 +362,9 @@ keras.utils.PyDataset
         inputs, targets = split_batch(dataset[0])
         self._validate_X(inputs, reset=not warm)
         if not warm:
-            self._initialize(lambda: _dataset_value_range(dataset))
+            self._initialize(_dataset_target_stats(dataset))
+            if targets is None:
+                self._check_noise_scale(inputs, stacklevel=6)
         self._set_corruption(active=targets is None)
         train = DatasetBatches(
             dataset, sample_shape=self.sample_shape_, multiple_of=self.n_devices_
@@ -367,7 +375,7 @@ keras.utils.PyDataset
         self._initialize_callbacks()
         self._fit_callbacks += self._default_callbacks(validation is not None)
         try:
-            with self._compute_scope()[0]:
+            with self._compute_scope()[0], quiet_retracing():
                 self._fit_keras_model(
                     train,
                     None,
@@ -393,11 +401,12 @@ keras.utils.PyDataset
             )
         return self
 
-    def _initialize(self, value_range):
+    def _initialize(self, target_stats):
         """Build a fresh model; the previous one is released first.
 
-        ``value_range()`` gives the (min, max) of the training targets, read
-        only when the output activation is chosen from it.
+        ``target_stats`` is ``(min, max, mean per feature)`` of the training
+        targets: the range chooses the ``"auto"`` output activation, and the
+        output layer starts at the mean (see :meth:`_start_at_mean`).
         """
         # Every draw (initial weights, noise, shuffling) is seeded from here, so a
         # fit is reproducible without scikeras' tensorflow_random_state, which
@@ -410,14 +419,21 @@ keras.utils.PyDataset
         self.noise_._check_params()
         self.device_ = resolve_device(self.device)
         self.precision_ = resolve_precision(self.precision, self.device_)
-        self.output_activation_ = self._resolve_output_activation(value_range)
+        low, high, feature_mean = target_stats
+        self.output_activation_ = self._resolve_output_activation(low, high)
         if hasattr(self, "model_"):
             del self.model_, self.history_
             gc.collect()
         scope, self.n_devices_ = self._compute_scope()
         with scope:
             self.model_ = self._build_keras_model()
+            self._start_at_mean(feature_mean)
         self.code_shape_ = tuple(self._code_output(self.encoder_.output).shape[1:])
+
+    def _check_noise_scale(self, sample, stacklevel=5):
+        """Warn before training if ``noise_`` does not fit the data's scale."""
+        sample = np.asarray(sample, dtype=np.float64).reshape(sample.shape[0], -1)
+        check_noise_scale(sample, self.noise_, type(self).__name__, stacklevel)
 
     def _compute_scope(self):
         """``(context, n_devices)``: where the model is built and trained."""
@@ -463,11 +479,34 @@ keras.utils.PyDataset
     def _code_regularizer(self):
         return keras.regularizers.L1(self.sparsity) if self.sparsity else None
 
-    def _resolve_output_activation(self, value_range):
+    def _resolve_output_activation(self, low, high):
         if self.output_activation != "auto":
             return self.output_activation
-        low, high = value_range()
         return "sigmoid" if 0 <= low and high <= 1 else "linear"
+
+    def _start_at_mean(self, feature_mean):
+        """Set the output layer's bias so an untrained model outputs the mean.
+
+        The reconstruction's bias is the training mean (per feature, or per
+        channel for convolutions), through the inverse of a sigmoid or linear
+        output activation. Training then starts from the mean sample rather
+        than from mid-range outputs, and on sparse images (mostly background)
+        the first epoch learns the digits instead of the background.
+        """
+        activation = keras.activations.get(self.output_activation_)
+        layer = self.decoder_.get_layer("reconstruction")
+        if layer.bias is None:
+            return
+        mean = np.asarray(feature_mean, dtype=np.float64)
+        mean = mean.reshape(-1, layer.bias.shape[-1]).mean(axis=0)
+        if activation is keras.activations.sigmoid:
+            mean = np.clip(mean, 1e-3, 1 - 1e-3)
+            bias = np.log(mean / (1 - mean))
+        elif activation is keras.activations.linear:
+            bias = mean
+        else:
+            return
+        layer.bias.assign(bias.astype(layer.bias.dtype))
 
     def _set_corruption(self, *, active):
         layer = self.model_.get_layer("noise")
@@ -541,21 +580,33 @@ keras.utils.PyDataset
     def _predict(self, model, X, sample_shape):
         """Run ``model`` on X batch by batch, with its compiled predict step.
 
-        ``predict_on_batch`` compiles once per model (graph or XLA, as Keras does
-        for ``predict``), without ``predict``'s data-adapter overhead per call. A
+        Batches hold :data:`INFERENCE_VALUES` input values (at least
+        ``batch_size`` rows): large batches run fastest, and the cap bounds
+        memory. Each batch is padded to a power-of-two number of rows (a full
+        batch, or the next power of two above a short one), so a model sees few
+        batch shapes and its compiled step is traced a few times at most.
+        ``predict_on_batch`` compiles once per shape (graph or XLA, as Keras
+        does for ``predict``), without ``predict``'s data-adapter overhead. A
         model replicated on several devices is called directly instead: its
         compiled step would run every batch once per replica.
         """
-        batches = ArrayBatches(X, batch_size=self.batch_size, sample_shape=sample_shape)
+        rows = inference_batch_size(sample_shape, self.batch_size)
+        batches = ArrayBatches(X, batch_size=rows, sample_shape=sample_shape)
         if self.n_devices_ == 1:
             predict = model.predict_on_batch
         else:
             predict = functools.partial(model, training=False)
         outputs = []
-        with device_scope(self.device_):
+        with device_scope(self.device_), quiet_retracing():
             for index in range(len(batches)):
-                result = predict(batches[index])
-                outputs.append(keras.tree.map_structure(_to_float32, result))
+                batch = batches[index]
+                n_rows = batch.shape[0]
+                result = predict(pad_rows(batch, min(rows, _next_power_of_two(n_rows))))
+                outputs.append(
+                    keras.tree.map_structure(
+                        lambda out, n=n_rows: _to_float32(out)[:n], result
+                    )
+                )
         if isinstance(outputs[0], (list, tuple)):
             return [np.concatenate(parts) for parts in zip(*outputs, strict=True)]
         return np.concatenate(outputs)
@@ -633,7 +684,39 @@ keras.utils.PyDataset
         out = self._predict(self.model_, X, self.sample_shape_)
         return out.reshape(X.shape)
 
-    def score(self, X, y=None):
+    def score_samples(self, X) -> np.ndarray:
+        """Minus the mean squared reconstruction error of each sample.
+
+        Higher is more typical, as in :meth:`sklearn.decomposition.PCA.score_samples`:
+        the anomaly (or novelty) score of an autoencoder. ``X`` is reconstructed
+        one batch at a time, without corruption; memory maps and sparse matrices
+        are read one batch of rows at a time, and no reconstruction of the whole
+        of ``X`` is kept.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Data to score (images for the convolutional model).
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,), dtype float64
+            ``-mean((x - denoise(x)) ** 2)`` over the features of each sample
+            ``x``; :meth:`score` is their mean.
+        """
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        scores = np.empty(X.shape[0], dtype=np.float64)
+        step = inference_batch_size(self.sample_shape_, self.batch_size)
+        for start in range(0, X.shape[0], step):
+            rows = slice(start, start + step)
+            clean = read_rows(X, rows, (self.n_features_in_,))
+            reconstruction = self._predict(self.model_, clean, self.sample_shape_)
+            error = clean.astype(np.float64) - reconstruction.reshape(len(clean), -1)
+            scores[rows] = -np.mean(error**2, axis=1)
+        return scores
+
+    def score(self, X, y=None) -> float:
         """Minus the mean squared reconstruction error of ``X`` (higher is better).
 
         Parameters
@@ -646,20 +729,10 @@ keras.utils.PyDataset
         Returns
         -------
         score : float
-            ``-mean((X - denoise(X)) ** 2)``.
+            ``-mean((X - denoise(X)) ** 2)``, exactly
+            ``score_samples(X).mean()``.
         """
-        check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
-        reconstruction = self._predict(self.model_, X, self.sample_shape_)
-        reconstruction = reconstruction.reshape(X.shape[0], -1)
-        squared_error = 0.0
-        for start in range(0, X.shape[0], self.batch_size):
-            rows = slice(start, start + self.batch_size)
-            clean = read_rows(X, rows, (self.n_features_in_,))
-            squared_error += float(
-                np.sum((clean.astype(np.float64) - reconstruction[rows]) ** 2)
-            )
-        return -squared_error / reconstruction.size
+        return float(self.score_samples(X).mean())
 
     def get_feature_names_out(self, input_features=None):
         """Names of the columns :meth:`transform` returns.
@@ -715,15 +788,18 @@ class EpochLogger(keras.callbacks.Callback):
         )
 
 
-def _dataset_value_range(dataset):
-    """(min, max) of a PyDataset's training targets, read batch by batch."""
-    lows, highs = [], []
+def _dataset_target_stats(dataset):
+    """``_target_stats`` of a PyDataset's training targets, read batch by batch."""
+    lows, highs, sums, n_rows = [], [], 0.0, 0
     for index in range(len(dataset)):
         inputs, targets = split_batch(dataset[index])
-        low, high = _value_range(inputs if targets is None else targets)
+        batch = inputs if targets is None else targets
+        low, high, mean = _target_stats(batch)
         lows.append(low)
         highs.append(high)
-    return min(lows), max(highs)
+        sums = sums + mean * batch.shape[0]
+        n_rows += batch.shape[0]
+    return min(lows), max(highs), sums / n_rows
 
 
 def _to_float32(tensor):
@@ -731,11 +807,17 @@ def _to_float32(tensor):
     return np.asarray(keras.ops.convert_to_numpy(tensor), dtype=np.float32)
 
 
-def _value_range(X):
-    """(min, max) of a dense or sparse array, counting a sparse matrix's zeros."""
+def _next_power_of_two(n):
+    return 1 << max(n - 1, 0).bit_length()
+
+
+def _target_stats(X):
+    """(min, max, mean per feature) of a dense or sparse array (zeros counted)."""
     if sp.issparse(X):
         values = X.data
         if X.nnz < math.prod(X.shape):
             values = np.append(values, 0)
-        return float(values.min()), float(values.max())
-    return float(np.min(X)), float(np.max(X))
+        return float(values.min()), float(values.max()), np.asarray(X.mean(axis=0))[0]
+    X = np.asarray(X) if not isinstance(X, np.ndarray) else X
+    mean = np.mean(X.reshape(X.shape[0], -1), axis=0, dtype=np.float64)
+    return float(np.min(X)), float(np.max(X)), mean

@@ -13,6 +13,24 @@ import keras
 import numpy as np
 import scipy.sparse as sp
 
+#: Input values per inference batch (4 MiB of float32): large batches predict
+#: fastest, and this bounds the memory of a batch's activations.
+INFERENCE_VALUES = 2**20
+
+
+def inference_batch_size(sample_shape, batch_size) -> int:
+    """Rows per inference batch: :data:`INFERENCE_VALUES` values, at least
+    ``batch_size`` rows."""
+    return max(int(batch_size), INFERENCE_VALUES // math.prod(sample_shape))
+
+
+def pad_rows(batch, n_rows) -> np.ndarray:
+    """``batch`` with zero rows appended up to ``n_rows`` rows."""
+    missing = n_rows - batch.shape[0]
+    if missing <= 0:
+        return batch
+    return np.concatenate([batch, np.zeros((missing, *batch.shape[1:]), batch.dtype)])
+
 
 def read_rows(X, rows, sample_shape) -> np.ndarray:
     """Rows ``rows`` of ``X`` as a dense float32 array of shape (len(rows), *shape)."""

@@ -21,11 +21,13 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
 
     Parameters
     ----------
-    hidden_layer_sizes : array-like of int, default=(256, 64)
+    hidden_layer_sizes : array-like of int, default=(1024,)
         Units of the encoder's Dense layers; the last one is the code. The decoder
-        mirrors the encoder. ``(128,)`` is a shallow autoencoder,
-        ``(392, 196)`` on 784 pixels the deep 784-392-196-392-784 one; a code
-        wider than the input is over-complete.
+        mirrors the encoder. The default is a shallow, over-complete autoencoder
+        (a code wider than most inputs): on Fashion-MNIST it both denoises and
+        feeds a linear classifier better than the deeper, narrower
+        ``(256, 64)`` (see the benchmarks). ``(128,)`` is a small shallow one,
+        ``(392, 196)`` on 784 pixels the deep 784-392-196-392-784 one.
     activation : str or callable, default="relu"
         Activation of the hidden layers and the code (a Keras activation).
     output_activation : str or callable, default="auto"
@@ -49,7 +51,7 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         Optimizer; set its parameters as ``optimizer__learning_rate=1e-3``.
     metrics : list or None, default=None
         Extra Keras metrics recorded in ``history_``.
-    epochs : int, default=50
+    epochs : int, default=20
         Number of passes over the training data.
     batch_size : int, default=128
         Samples per gradient step (and per prediction batch).
@@ -169,7 +171,7 @@ default="float32"
 
     def __init__(
         self,
-        hidden_layer_sizes=(256, 64),
+        hidden_layer_sizes=(1024,),
         *,
         activation="relu",
         output_activation="auto",
@@ -181,7 +183,7 @@ default="float32"
         loss="mse",
         optimizer="adam",
         metrics=None,
-        epochs=50,
+        epochs=20,
         batch_size=128,
         validation_split=0.0,
         early_stopping=False,

@@ -169,6 +169,33 @@ def float64_scope() -> contextlib.AbstractContextManager:
     return contextlib.nullcontext()
 
 
+class _RetracingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "triggered tf.function retracing" not in record.getMessage()
+
+
+@contextlib.contextmanager
+def quiet_retracing():
+    """Mute TensorFlow's "triggered tf.function retracing" warning in the context.
+
+    TensorFlow counts traces per Python function across every Keras model, so a
+    few fitted estimators, each with its own train and predict steps traced
+    once per batch shape, set it off although nothing is retraced in a loop.
+    Only that message is dropped, and only while skdae trains or predicts; the
+    other backends log nothing of the kind.
+    """
+    if keras.backend.backend() != "tensorflow":
+        yield
+        return
+    tf_logger = logging.getLogger("tensorflow")
+    log_filter = _RetracingFilter()
+    tf_logger.addFilter(log_filter)
+    try:
+        yield
+    finally:
+        tf_logger.removeFilter(log_filter)
+
+
 def device_names(device: str) -> list[str]:
     """Every device of one kind the active backend sees, as Keras names them.
 
