@@ -6,12 +6,14 @@ __version__ = "0.1.0"
 
 #: The public names and the submodule that defines each.
 _PUBLIC = {
+    "AutoencoderOutlierDetector": "outlier",
     "ConvDenoisingAutoencoder": "conv",
     "DenoisingAutoencoder": "dense",
     "NoiseInjector": "noise",
 }
 
 __all__ = [
+    "AutoencoderOutlierDetector",
     "ConvDenoisingAutoencoder",
     "DenoisingAutoencoder",
     "NoiseInjector",
@@ -42,3 +44,4 @@ else:
     from .conv import ConvDenoisingAutoencoder
     from .dense import DenoisingAutoencoder
     from .noise import NoiseInjector
+    from .outlier import AutoencoderOutlierDetector
