@@ -12,9 +12,9 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 EXAMPLES = DOCS.parent / "examples"
 
-# The examples' data helper sets KERAS_HOME (an offline copy of the project's
-# shared data, when there is one) and must run before Keras is imported, which
-# autodoc and the gallery both do.
+# The docs build's data helper (examples/_datasets.py; no example imports it)
+# sets KERAS_HOME to an offline copy of the project's shared data, when there is
+# one, before Keras is imported, which autodoc and the gallery both do.
 sys.path.insert(0, str(EXAMPLES))
 sys.path.insert(0, str(DOCS))
 import _datasets  # noqa: E402

@@ -8,6 +8,7 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "AutoencoderOutlierDetector": "outlier",
     "ConvDenoisingAutoencoder": "conv",
+    "DataScaleWarning": "_scale",
     "DenoisingAutoencoder": "dense",
     "NoiseInjector": "noise",
 }
@@ -15,6 +16,7 @@ _PUBLIC = {
 __all__ = [
     "AutoencoderOutlierDetector",
     "ConvDenoisingAutoencoder",
+    "DataScaleWarning",
     "DenoisingAutoencoder",
     "NoiseInjector",
     "__version__",
@@ -41,6 +43,7 @@ else:
 
     import scikeras as _scikeras  # noqa: F401  (makes Keras models picklable)
 
+    from ._scale import DataScaleWarning
     from .conv import ConvDenoisingAutoencoder
     from .dense import DenoisingAutoencoder
     from .noise import NoiseInjector
