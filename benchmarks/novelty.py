@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import sys
@@ -192,7 +193,9 @@ def render(results, names, labels, lines_before, wall_seconds, done) -> str:
     """The report: AUC table, fit-time table, means and the goal."""
     title = "# One-class novelty detection on Fashion-MNIST (ROC AUC)"
     out = [title, "", *lines_before]
-    if wall_seconds is not None:
+    if isinstance(wall_seconds, str):
+        out += [wall_seconds] if wall_seconds else []
+    elif wall_seconds is not None:
         out.append(f"- wall time of the run: {wall_seconds / 60:.1f} min")
     if not done:
         out.append(f"- **partial: {len(results)} of {len(labels)} classes done**")
@@ -254,6 +257,36 @@ def render(results, names, labels, lines_before, wall_seconds, done) -> str:
     return "\n".join(out) + "\n"
 
 
+def merge(paths: list[Path], out_path: Path) -> int:
+    """Write one report from the raw results of several runs (``--merge``)."""
+    parts = [json.loads(path.read_text()) for path in paths]
+    names = parts[0]["names"]
+    if any(part["names"] != names for part in parts):
+        raise SystemExit("--merge: the runs have different columns")
+    results, labels = {}, []
+    for part in parts:
+        labels += part["labels"]
+        FAILURES.extend(part["failures"])
+        SETTINGS.update(part["settings"])
+        for label, row in part["results"].items():
+            results[int(label)] = {n: tuple(v) for n, v in row.items()}
+    results = dict(sorted(results.items()))
+    lines = [
+        "- merged from runs on different classes, side by side on the same "
+        "machine, each with its own header:"
+    ]
+    for path, part in zip(paths, parts, strict=True):
+        lines += [f"  - `{path.name}`, wall time {part['wall_seconds'] / 60:.1f} min:"]
+        lines += [f"    {line}" for line in part["lines_before"]]
+    done = sorted(results) == sorted(set(labels)) and len(set(labels)) == len(labels)
+    report = render(results, names, sorted(set(labels)), lines, "", done)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(report)
+    print(report)
+    print(f"written to {out_path}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; see the module docstring."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -266,7 +299,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--ocsvm-train", type=int, default=OCSVM_TRAIN)
     parser.add_argument("--out", type=Path, help="markdown report to write")
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="render one report from the .json files of runs on different "
+        "classes (e.g. run side by side), without training",
+    )
     args = parser.parse_args(argv)
+    if args.merge:
+        return merge(args.merge, args.out or FULL_OUT)
     command = "python benchmarks/novelty.py" + "".join(
         f" {a}" for a in (sys.argv[1:] if argv is None else argv)
     )
@@ -317,6 +360,18 @@ def main(argv: list[str] | None = None) -> int:
         done = len(results) == len(labels)
         wall = time.perf_counter() - start
         out_path.write_text(render(results, names, labels, lines_before, wall, done))
+        raw = {
+            "lines_before": lines_before,
+            "names": names,
+            "labels": labels,
+            "settings": SETTINGS,
+            "failures": FAILURES,
+            "wall_seconds": wall,
+            "results": {
+                str(c): {n: list(v) for n, v in r.items()} for c, r in results.items()
+            },
+        }
+        out_path.with_suffix(".json").write_text(json.dumps(raw, indent=1))
     report = out_path.read_text()
     print(report)
     print(f"written to {out_path}", file=sys.stderr)

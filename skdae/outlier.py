@@ -59,9 +59,9 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         and ``score_samples`` works). It is cloned, never changed. None means
         ``DenoisingAutoencoder(hidden_layer_sizes=(256, 64), epochs=50)``: a
         network with a bottleneck (a 64-value code). Prefer one for anomaly
-        detection: an autoencoder whose code is as wide as its input, such as
-        DenoisingAutoencoder's own default ``(1024,)``, learns to reconstruct
-        anomalies too. Its parameters are set and grid-searched as
+        detection: an autoencoder whose code is as wide as its input (as
+        DenoisingAutoencoder's own default, made for denoising and features)
+        learns to reconstruct anomalies too. Its parameters are set and grid-searched as
         ``autoencoder__epochs``, ``autoencoder__noise__noise_factor``, ...,
         also while it is None (the default autoencoder is created first).
     contamination : "auto" or float, default="auto"
