@@ -24,6 +24,7 @@ import scipy.sparse as sp
 from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     _check_feature_names,
     _check_feature_names_in,
@@ -52,13 +53,31 @@ from .device import (
     resolve_device,
     resolve_precision,
 )
-from .noise import _MAX_SEED, NoiseInjector, seed_from
+from .noise import NoiseInjector, corrupt_array, draw_seed, seed_from
 
 logger = logging.getLogger("skdae")
 
+# No "predict": inference runs through predict_on_batch in skdae's own batches
+# (see ``_predict``), so nothing a ``predict__*`` parameter sets would be used.
 ROUTING_PREFIXES = frozenset(
-    {"fit", "predict", "compile", "optimizer", "loss", "metrics", "callbacks"}
+    {"fit", "compile", "optimizer", "loss", "metrics", "callbacks"}
 )
+
+
+def _check_not_predict_params(names, owner):
+    """Reject ``predict__*`` parameters, which skdae's inference cannot honour."""
+    predict = sorted(name for name in names if name.startswith("predict__"))
+    if predict:
+        raise ValueError(
+            f"{owner} does not accept {predict}: inference runs in batches that "
+            "skdae sizes itself (4 MiB of input, at least batch_size rows), so "
+            "there are no Keras predict arguments to set."
+        )
+
+
+def _inverse_transform_available(estimator):
+    """Whether ``inverse_transform`` can work: codes alone decode (see subclasses)."""
+    return estimator._decodes_codes()
 
 
 class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
@@ -182,6 +201,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         -------
         self : estimator instance
         """
+        _check_not_predict_params(params, type(self).__name__)
         if any(k.startswith("noise__") for k in params) and "noise" not in params:
             if self.noise is None:
                 self.noise = NoiseInjector()
@@ -206,6 +226,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
     def _validate_params(self):
         super()._validate_params()
+        _check_not_predict_params(vars(self), type(self).__name__)
         unknown = [
             name
             for name in vars(self)
@@ -312,6 +333,35 @@ keras.utils.PyDataset
         warm = bool(self.warm_start) and self.initialized_
         return self._train(X, clean, epochs=self.epochs, warm=warm)
 
+    def initialize(self, X, y=None):
+        """Build the model for ``X`` as :meth:`fit` would, without training it.
+
+        The network is sized and its output bias set from ``X`` exactly as at the
+        start of :meth:`fit` with the same ``random_state``; nothing is trained.
+        Use it to inspect or save an untrained model, or to load weights into
+        ``model_`` before calling :meth:`transform` or :meth:`denoise`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features), or \
+keras.utils.PyDataset
+            Data of the layout the model is for (see :meth:`fit`).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The estimator, with ``model_``, ``encoder_`` and ``decoder_``.
+        """
+        self._validate_params()
+        if isinstance(X, keras.utils.PyDataset):
+            self._validate_X(split_batch(X[0])[0], reset=True)
+            self._initialize(_dataset_target_stats(X, self.sample_shape_))
+        else:
+            self._initialize(_target_stats(self._validate_X(X, reset=True)))
+        return self
+
     def partial_fit(self, X, y=None, *, clean=None):
         """Train for one epoch, starting from the current weights if fitted.
 
@@ -362,7 +412,7 @@ keras.utils.PyDataset
         inputs, targets = split_batch(dataset[0])
         self._validate_X(inputs, reset=not warm)
         if not warm:
-            self._initialize(_dataset_target_stats(dataset))
+            self._initialize(_dataset_target_stats(dataset, self.sample_shape_))
             if targets is None:
                 self._check_noise_scale(inputs, stacklevel=6)
         self._set_corruption(active=targets is None)
@@ -422,7 +472,8 @@ keras.utils.PyDataset
         low, high, feature_mean = target_stats
         self.output_activation_ = self._resolve_output_activation(low, high)
         if hasattr(self, "model_"):
-            del self.model_, self.history_
+            vars(self).pop("history_", None)  # absent after initialize()
+            del self.model_
             gc.collect()
         scope, self.n_devices_ = self._compute_scope()
         with scope:
@@ -446,7 +497,7 @@ keras.utils.PyDataset
 
     def _keras_build_fn(self, compile_kwargs):
         def new_seed():
-            return int(self._seeds.integers(_MAX_SEED))
+            return draw_seed(self._seeds)
 
         with dtype_policy_scope(self.precision_):
             encoder, decoder = self._build_networks(self.sample_shape_, new_seed)
@@ -509,10 +560,8 @@ keras.utils.PyDataset
         layer.bias.assign(bias.astype(layer.bias.dtype))
 
     def _set_corruption(self, *, active):
-        layer = self.model_.get_layer("noise")
-        if layer.active != active:
-            layer.active = active
-            self.model_.train_function = None  # trace again with the new switch
+        # A variable of the layer, read by the traced step: no new trace needed.
+        self.model_.get_layer("noise").active = active
 
     def _training_batches(self, X, target):
         if self.batch_size % self.n_devices_:
@@ -521,7 +570,7 @@ keras.utils.PyDataset
                 f"{self.n_devices_} devices of data_parallel=True; use a multiple "
                 f"of {self.n_devices_}."
             )
-        seed = int(self._seeds.integers(_MAX_SEED))
+        seed = draw_seed(self._seeds)
         common = {
             "batch_size": self.batch_size,
             "sample_shape": self.sample_shape_,
@@ -533,7 +582,9 @@ keras.utils.PyDataset
         train_rows, val_rows = split_indices(X.shape[0], self.validation_split, seed)
         # Held-out inputs get the training corruption, drawn once from a fixed
         # seed, so val_loss measures denoising (paired inputs are noisy already).
-        corrupt = self.noise_._corrupt if target is True else None
+        corrupt = None
+        if target is True:
+            corrupt = functools.partial(_corrupt_with, self.noise_.corruption())
         return (
             ArrayBatches(
                 X, indices=train_rows, shuffle=self.shuffle, seed=seed, **common
@@ -633,8 +684,21 @@ keras.utils.PyDataset
         codes = self._code_output(self._predict(self.encoder_, X, self.sample_shape_))
         return codes.reshape(X.shape[0], -1)
 
+    def _decodes_codes(self):
+        """Whether the decoder reads the code alone: ``transform_mode="code"``.
+
+        In ``"denoise"`` mode :meth:`transform` returns reconstructions, which
+        ``inverse_transform`` cannot take back.
+        """
+        return self.transform_mode == "code"
+
+    @available_if(_inverse_transform_available)
     def inverse_transform(self, X):
         """Decode codes back to input space, in the layout of the training data.
+
+        Available with ``transform_mode="code"`` only (and, for the
+        convolutional model, without skip connections), so that
+        ``hasattr(estimator, "inverse_transform")`` tells whether it works.
 
         Parameters
         ----------
@@ -648,12 +712,6 @@ keras.utils.PyDataset
             ``(n_samples, n_features)``, or images for the convolutional model.
         """
         check_is_fitted(self)
-        if len(self.decoder_.inputs) > 1:
-            raise ValueError(
-                f"{type(self).__name__} with skip connections decodes from the "
-                "encoder's intermediate features as well as the code, so codes alone "
-                "cannot be inverted; use denoise() instead."
-            )
         Z = check_array(X, dtype="numeric", input_name="X")
         n_codes = math.prod(self.code_shape_)
         if Z.shape[1] != n_codes:
@@ -788,18 +846,26 @@ class EpochLogger(keras.callbacks.Callback):
         )
 
 
-def _dataset_target_stats(dataset):
-    """``_target_stats`` of a PyDataset's training targets, read batch by batch."""
+def _dataset_target_stats(dataset, sample_shape):
+    """``_target_stats`` of a PyDataset's training targets, read batch by batch.
+
+    Batches are read as training reads them, so a batch of the wrong size is
+    named here already.
+    """
+    batches = DatasetBatches(dataset, sample_shape=sample_shape)
     lows, highs, sums, n_rows = [], [], 0.0, 0
-    for index in range(len(dataset)):
-        inputs, targets = split_batch(dataset[index])
-        batch = inputs if targets is None else targets
+    for index in range(len(batches)):
+        _, batch = batches[index]
         low, high, mean = _target_stats(batch)
         lows.append(low)
         highs.append(high)
         sums = sums + mean * batch.shape[0]
         n_rows += batch.shape[0]
     return min(lows), max(highs), sums / n_rows
+
+
+def _corrupt_with(corruption, inputs, seed):
+    return corrupt_array(inputs, corruption, seed)
 
 
 def _to_float32(tensor):
@@ -817,7 +883,8 @@ def _target_stats(X):
         values = X.data
         if X.nnz < math.prod(X.shape):
             values = np.append(values, 0)
-        return float(values.min()), float(values.max()), np.asarray(X.mean(axis=0))[0]
+        mean = np.asarray(X.mean(axis=0)).ravel()  # 2-D for matrices, 1-D for arrays
+        return float(values.min()), float(values.max()), mean
     X = np.asarray(X) if not isinstance(X, np.ndarray) else X
     mean = np.mean(X.reshape(X.shape[0], -1), axis=0, dtype=np.float64)
     return float(np.min(X)), float(np.max(X)), mean

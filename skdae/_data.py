@@ -13,6 +13,8 @@ import keras
 import numpy as np
 import scipy.sparse as sp
 
+from .noise import offset_seed
+
 #: Input values per inference batch (4 MiB of float32): large batches predict
 #: fastest, and this bounds the memory of a batch's activations.
 INFERENCE_VALUES = 2**20
@@ -117,7 +119,7 @@ class ArrayBatches(keras.utils.PyDataset):
         elif self.target is not None:
             target = read_rows(self.target, rows, self.sample_shape)
         if self.corrupt is not None:
-            inputs = self.corrupt(inputs, (self.seed + index) % (2**31 - 1))
+            inputs = self.corrupt(inputs, offset_seed(self.seed, index))
         return inputs if self.target is None else (inputs, target)
 
     def on_epoch_end(self):

@@ -62,6 +62,7 @@ class ConvDenoisingAutoencoder(BaseDenoisingAutoencoder):
         square patches of the images, which trains an inpainting model.
     transform_mode : {"code", "denoise"}, default="code"
         What ``transform`` returns: the flattened code, or the denoised images.
+        ``inverse_transform`` exists in ``"code"`` mode only.
     loss, optimizer, metrics, epochs, batch_size, validation_split, \
 early_stopping, n_iter_no_change, tol, shuffle, callbacks, verbose, device, \
 precision, data_parallel, random_state, warm_start, run_eagerly, **routed_params
@@ -198,6 +199,10 @@ precision, data_parallel, random_state, warm_start, run_eagerly, **routed_params
         )
 
     # ------------------------------------------------------------------ layout
+    def _decodes_codes(self):
+        # With skip connections the decoder also reads the encoder's features.
+        return super()._decodes_codes() and not self.skip_connections
+
     def _declared_image_shape(self):
         shape = check_image_shape(self.image_shape, type(self).__name__)
         if shape is None or len(shape) == 3:

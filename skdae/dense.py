@@ -45,6 +45,7 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
     transform_mode : {"code", "denoise"}, default="code"
         What ``transform`` returns: the code (feature extraction), or the
         denoised reconstruction (a denoising step in a Pipeline).
+        ``inverse_transform`` exists in ``"code"`` mode only.
     loss : str or keras.losses.Loss, default="mse"
         Training loss.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
@@ -98,7 +99,8 @@ default="float32"
         easier to debug.
     **routed_params
         Parameters routed by prefix, as in scikeras: ``optimizer__*``,
-        ``loss__*``, ``callbacks__*``, ``fit__*``, ``predict__*``, ``compile__*``.
+        ``loss__*``, ``callbacks__*``, ``fit__*``, ``compile__*``. ``predict__*``
+        is refused with a ``ValueError``: inference batches are sized by skdae.
 
     Attributes
     ----------

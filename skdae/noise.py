@@ -8,6 +8,7 @@ inside a Keras model, freshly drawn for every batch at training time only.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from numbers import Integral, Real
 from typing import Any
@@ -23,7 +24,27 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from .device import float64_scope
 
 NOISE_KINDS = ("gaussian", "masking", "salt_pepper", "block")
-_MAX_SEED = 2**31 - 1
+
+#: Every integer seed skdae draws is below this bound (int32 range, which every
+#: Keras backend accepts).
+MAX_SEED = 2**31 - 1
+
+
+def seed_from(random_state) -> int:
+    """An integer seed drawn from anything scikit-learn accepts as ``random_state``."""
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(MAX_SEED))
+
+
+def draw_seed(rng: np.random.Generator) -> int:
+    """The next integer seed of a NumPy generator, in ``[0, MAX_SEED)``."""
+    return int(rng.integers(MAX_SEED))
+
+
+def offset_seed(seed: int, offset: int) -> int:
+    """Seed number ``offset`` after ``seed`` (e.g. one per batch), kept in range."""
+    return (int(seed) + int(offset)) % MAX_SEED
 
 
 def corrupt(
@@ -169,6 +190,79 @@ def _random_starts(n_samples, n_positions, dtype, seed):
     return ops.cast(ops.floor(draw * scale), "int32")
 
 
+@dataclasses.dataclass(frozen=True)
+class Corruption:
+    """The parameters of one corruption, normalized: the one definition of them.
+
+    :func:`corrupt` takes them as keywords, :class:`NoiseLayer` keeps them in its
+    config and :class:`NoiseInjector` builds one from its own parameters.
+
+    Parameters
+    ----------
+    kind, noise_factor, loc, clip, image_shape
+        As in :func:`corrupt`.
+    """
+
+    kind: str = "gaussian"
+    noise_factor: float = 0.5
+    loc: float = 0.0
+    clip: tuple[float, float] | None = None
+    image_shape: tuple[int, ...] | None = None
+
+    def __post_init__(self):
+        normalized = {
+            "noise_factor": float(self.noise_factor),
+            "loc": float(self.loc),
+            "clip": None if self.clip is None else tuple(float(c) for c in self.clip),
+            "image_shape": None
+            if self.image_shape is None
+            else tuple(int(d) for d in self.image_shape),
+        }
+        for name, value in normalized.items():
+            object.__setattr__(self, name, value)
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """The parameter names, in order."""
+        return tuple(field.name for field in dataclasses.fields(cls))
+
+    def params(self) -> dict:
+        """The parameters as keywords of :func:`corrupt`."""
+        return {name: getattr(self, name) for name in self.names()}
+
+    def config(self) -> dict:
+        """The parameters as JSON-friendly values (lists for tuples)."""
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in self.params().items()
+        }
+
+    def apply(self, x, seed):
+        """:func:`corrupt` ``x`` with these parameters."""
+        return corrupt(x, seed=seed, **self.params())
+
+
+def corrupt_array(X: np.ndarray, corruption: Corruption, seed: int) -> np.ndarray:
+    """A corrupted NumPy copy of ``X``, of its dtype, the same for the same seed.
+
+    Parameters
+    ----------
+    X : ndarray
+        The clean samples; left unchanged.
+    corruption : Corruption
+        What to apply (see :meth:`NoiseInjector.corruption`).
+    seed : int
+        Seed of the draw.
+
+    Returns
+    -------
+    X_noisy : ndarray of the shape and dtype of X
+    """
+    with float64_scope():  # JAX keeps float64 only when told to
+        noisy = corruption.apply(X, seed)
+    return np.asarray(keras.ops.convert_to_numpy(noisy), dtype=X.dtype)
+
+
 @keras.saving.register_keras_serializable(package="skdae")
 class NoiseLayer(keras.layers.Layer):
     """Keras layer that corrupts its input in training and is the identity otherwise.
@@ -178,12 +272,17 @@ class NoiseLayer(keras.layers.Layer):
 
     Parameters
     ----------
-    kind, noise_factor, loc, clip, image_shape
-        As in :class:`NoiseInjector`.
     seed : int or None, default=None
         Seed of the layer's ``SeedGenerator``.
+    active : bool, default=True
+        Whether training corrupts. Paired (noisy, clean) training turns it off.
+        It is held in a non-trainable variable, read by the traced training
+        step, so setting :attr:`active` needs no new trace; it is saved with
+        the layer's config and weights.
     **kwargs
-        Passed to ``keras.layers.Layer``.
+        The corruption's ``kind``, ``noise_factor``, ``loc``, ``clip`` and
+        ``image_shape`` (see :class:`Corruption` and :class:`NoiseInjector`),
+        and the keywords of ``keras.layers.Layer``.
 
     Examples
     --------
@@ -195,56 +294,46 @@ class NoiseLayer(keras.layers.Layer):
     True
     """
 
-    def __init__(
-        self,
-        kind="gaussian",
-        noise_factor=0.5,
-        loc=0.0,
-        clip=None,
-        image_shape=None,
-        seed=None,
-        **kwargs,
-    ):
+    def __init__(self, seed=None, active=True, **kwargs):
+        names = Corruption.names()
+        self.corruption = Corruption(**{k: kwargs.pop(k) for k in names if k in kwargs})
         super().__init__(**kwargs)
-        self.kind = kind
-        self.noise_factor = float(noise_factor)
-        self.loc = float(loc)
-        self.clip = None if clip is None else tuple(float(c) for c in clip)
-        self.image_shape = None if image_shape is None else tuple(image_shape)
+        for name, value in self.corruption.params().items():
+            setattr(self, name, value)  # read-only copies, as attributes
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        # A runtime switch, not part of the config: paired (noisy, clean) training
-        # turns the corruption off. Changing it needs a new train function.
-        self.active = True
+        self._active = self.add_weight(
+            shape=(),
+            initializer=keras.initializers.Constant(float(bool(active))),
+            dtype="float32",
+            trainable=False,
+            autocast=False,
+            name="active",
+        )
         self.supports_masking = True
         self.built = True
 
+    @property
+    def active(self) -> bool:
+        """Whether the layer corrupts its input in training."""
+        return bool(keras.ops.convert_to_numpy(self._active) > 0.5)
+
+    @active.setter
+    def active(self, value):
+        self._active.assign(float(bool(value)))
+
     def call(self, inputs, training=False):
-        if training and self.active:
-            return corrupt(
-                inputs,
-                kind=self.kind,
-                noise_factor=self.noise_factor,
-                loc=self.loc,
-                clip=self.clip,
-                image_shape=self.image_shape,
-                seed=self.seed_generator,
-            )
-        return inputs
+        if not training:
+            return inputs
+        corrupted = self.corruption.apply(inputs, self.seed_generator)
+        return keras.ops.where(self._active > 0.5, corrupted, inputs)
 
     def compute_output_shape(self, input_shape):
         return input_shape
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            kind=self.kind,
-            noise_factor=self.noise_factor,
-            loc=self.loc,
-            clip=None if self.clip is None else list(self.clip),
-            image_shape=None if self.image_shape is None else list(self.image_shape),
-            seed=self.seed,
-        )
+        config.update(self.corruption.config(), seed=self.seed, active=self.active)
         return config
 
 
@@ -260,13 +349,6 @@ def check_image_shape(image_shape, owner: str) -> tuple[int, ...] | None:
             f"with positive integers, or None; got {image_shape!r}."
         )
     return tuple(image_shape)
-
-
-def seed_from(random_state) -> int:
-    """An integer seed drawn from anything scikit-learn accepts as ``random_state``."""
-    if isinstance(random_state, Integral):
-        return int(random_state)
-    return int(check_random_state(random_state).randint(_MAX_SEED))
 
 
 class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -433,13 +515,19 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"X has samples of shape {X.shape[1:]}, but NoiseInjector was fitted "
                 f"on samples of shape {self._sample_shape}."
             )
-        return self._corrupt(X, int(self._rng.integers(_MAX_SEED)))
+        return corrupt_array(X, self.corruption(), draw_seed(self._rng))
 
-    def _corrupt(self, X: np.ndarray, seed: int) -> np.ndarray:
-        """A corrupted copy of a NumPy array, the same for the same seed."""
-        with float64_scope():  # JAX keeps float64 only when told to
-            noisy = corrupt(X, seed=seed, **self._corruption_params())
-        return np.asarray(keras.ops.convert_to_numpy(noisy), dtype=X.dtype)
+    def corruption(self) -> Corruption:
+        """The corruption these parameters define, after validating them.
+
+        Returns
+        -------
+        corruption : Corruption
+            Apply it to a NumPy array with a fixed seed through
+            :func:`corrupt_array`, or to a tensor with :meth:`Corruption.apply`.
+        """
+        self._check_params()
+        return Corruption(**{name: getattr(self, name) for name in Corruption.names()})
 
     def as_layer(self, *, seed: int | None = None) -> NoiseLayer:
         """Return the Keras layer that applies this corruption during training.
@@ -455,21 +543,10 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         layer : NoiseLayer
             Named ``"noise"``; corrupts only when called with ``training=True``.
         """
-        self._check_params()
+        corruption = self.corruption()
         if seed is None:
             seed = seed_from(self.random_state)
-        return NoiseLayer(seed=seed, name="noise", **self._corruption_params())
-
-    def _corruption_params(self) -> dict:
-        return {
-            "kind": self.kind,
-            "noise_factor": float(self.noise_factor),
-            "loc": float(self.loc),
-            "clip": None if self.clip is None else tuple(map(float, self.clip)),
-            "image_shape": None
-            if self.image_shape is None
-            else tuple(self.image_shape),
-        }
+        return NoiseLayer(seed=seed, name="noise", **corruption.params())
 
     def _check_image_shape(self, X):
         if self.image_shape is not None and X.ndim == 2:

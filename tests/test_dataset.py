@@ -127,3 +127,14 @@ def test_a_batch_with_sample_weights_is_refused(digits):
 
     with pytest.raises(ValueError, match="sample weights are not supported"):
         small().fit(Weighted(digits[0][:128], 64))
+
+
+def test_initialize_from_a_dataset_builds_what_fit_would(digits):
+    X = digits[0][:256]
+    initialized = small().initialize(Batches(X, 64))
+    assert initialized.n_features_in_ == 64
+    assert initialized.output_activation_ == "sigmoid"  # read from every batch
+    frozen = small(epochs=1, optimizer__learning_rate=0.0).fit(Batches(X, 64))
+    np.testing.assert_allclose(
+        initialized.denoise(X[:20]), frozen.denoise(X[:20]), rtol=1e-6, atol=1e-6
+    )

@@ -14,7 +14,19 @@ from scipy import stats
 from sklearn.exceptions import NotFittedError
 
 from skdae import NoiseInjector
-from skdae.noise import NOISE_KINDS, NoiseLayer, block_side, corrupt
+from skdae._data import ArrayBatches
+from skdae.noise import (
+    MAX_SEED,
+    NOISE_KINDS,
+    Corruption,
+    NoiseLayer,
+    block_side,
+    corrupt,
+    corrupt_array,
+    draw_seed,
+    offset_seed,
+    seed_from,
+)
 
 N, D = 2000, 50  # small enough to be fast, large enough for tight statistics
 
@@ -589,6 +601,114 @@ def test_layer_inactive_is_identity_in_training(x25):
     layer.active = True
     corrupted = keras.ops.convert_to_numpy(layer(x25, training=True))
     assert not np.array_equal(corrupted, x25)
+
+
+def test_layer_active_switch_is_in_its_config(x25):
+    layer = NoiseInjector("masking", 0.5).as_layer(seed=0)
+    assert layer.active is True and layer.get_config()["active"] is True
+    layer.active = False
+    config = layer.get_config()
+    assert config["active"] is False
+    restored = NoiseLayer.from_config(config)
+    assert restored.active is False
+    assert_array_equal(keras.ops.convert_to_numpy(restored(x25, training=True)), x25)
+    restored.active = True
+    assert not np.array_equal(
+        keras.ops.convert_to_numpy(restored(x25, training=True)), x25
+    )
+
+
+def test_layer_switch_takes_effect_in_the_traced_train_step_without_a_retrace():
+    """The switch is a variable the compiled step reads: flipping it between two
+    fits of one model changes the loss while the train function stays the same."""
+    clean = np.full((256, 25), 0.5, dtype="float32")
+    inputs = keras.Input(shape=(25,))
+    layer = NoiseInjector("masking", 0.3).as_layer(seed=0)
+    dense = keras.layers.Dense(25, use_bias=False, kernel_initializer="identity")
+    model = keras.Model(inputs, dense(layer(inputs)))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    noisy = model.fit(clean, clean, epochs=1, batch_size=64, verbose=0)
+    train_function = model.train_function
+    layer.active = False
+    off = model.fit(clean, clean, epochs=1, batch_size=64, verbose=0)
+    assert model.train_function is train_function  # no new trace
+    layer.active = True
+    on = model.fit(clean, clean, epochs=1, batch_size=64, verbose=0)
+    assert_allclose(noisy.history["loss"], 0.3 * 0.25, rtol=0.1)
+    assert off.history["loss"] == [pytest.approx(0.0, abs=1e-12)]
+    assert_allclose(on.history["loss"], 0.3 * 0.25, rtol=0.1)
+
+
+def test_corruption_is_the_one_definition_of_the_parameters():
+    names = Corruption.names()
+    assert names == ("kind", "noise_factor", "loc", "clip", "image_shape")
+    params = NoiseInjector().get_params()
+    assert set(names) <= set(params)
+    # the defaults agree with the transformer's
+    assert Corruption().params() == {name: params[name] for name in names}
+    injector = NoiseInjector("block", 2, loc=1, clip=[0, 1], image_shape=[5, 5])
+    corruption = injector.corruption()
+    assert corruption == Corruption("block", 2.0, 1.0, (0.0, 1.0), (5, 5))
+    assert corruption.config() == {
+        "kind": "block",
+        "noise_factor": 2.0,
+        "loc": 1.0,
+        "clip": [0.0, 1.0],
+        "image_shape": [5, 5],
+    }
+    layer = injector.as_layer(seed=0)
+    assert layer.corruption == corruption
+    assert {k: layer.get_config()[k] for k in names} == corruption.config()
+    with pytest.raises(ValueError, match="noise_factor"):
+        NoiseInjector("masking", 2.0).corruption()  # validated
+
+
+def test_corrupt_array_is_transforms_draw_for_a_given_seed():
+    X = np.full((50, 25), 0.5)
+    X_copy = X.copy()
+    injector = NoiseInjector("gaussian", 0.3, random_state=0)
+    expected = injector.fit_transform(X)
+    first_seed = draw_seed(np.random.default_rng(seed_from(0)))
+    noisy = corrupt_array(X, injector.corruption(), first_seed)
+    assert noisy.dtype == X.dtype
+    assert_array_equal(noisy, expected)
+    assert_array_equal(corrupt_array(X, injector.corruption(), first_seed), noisy)
+    assert_array_equal(X, X_copy)
+
+
+def test_seeds_are_drawn_and_offset_in_int32_range():
+    rng = np.random.default_rng(0)
+    seeds = [draw_seed(rng) for _ in range(100)]
+    assert all(isinstance(s, int) and 0 <= s < MAX_SEED for s in seeds)
+    assert MAX_SEED == 2**31 - 1
+    assert offset_seed(5, 3) == 8
+    assert offset_seed(MAX_SEED - 1, 2) == 1
+    assert seed_from(7) == 7
+    assert 0 <= seed_from(np.random.RandomState(0)) < MAX_SEED
+
+
+def test_array_batches_corrupt_each_batch_with_the_offset_seed():
+    X = np.zeros((10, 3), dtype="float32")
+    seen = []
+
+    def record(inputs, seed):
+        seen.append(seed)
+        return inputs
+
+    batches = ArrayBatches(
+        X, batch_size=4, sample_shape=(3,), seed=MAX_SEED - 1, corrupt=record
+    )
+    for index in range(len(batches)):
+        batches[index]
+    assert (
+        seen
+        == [offset_seed(MAX_SEED - 1, i) for i in range(3)]
+        == [
+            MAX_SEED - 1,
+            0,
+            1,
+        ]
+    )
 
 
 def _assert_same_layer_params(restored, layer):

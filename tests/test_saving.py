@@ -92,16 +92,23 @@ def test_whole_estimator_round_trip_gives_identical_outputs(
     assert restored.history_ == estimator.history_
     assert restored.n_features_in_ == estimator.n_features_in_
     assert restored.device_ == estimator.device_
+    assert restored.code_shape_ == estimator.code_shape_
+    assert restored.sample_shape_ == estimator.sample_shape_
+    assert restored.encoder_ is restored.model_.get_layer("encoder")
+    assert restored.decoder_ is restored.model_.get_layer("decoder")
 
 
-def test_restored_estimator_trains_on(dense, flat, tmp_path):
-    restored = _joblib_round_trip(dense, tmp_path)
-    restored.partial_fit(flat)
-    assert restored.n_iter_ == dense.n_iter_ + 1
-    assert len(restored.history_["loss"]) == len(dense.history_["loss"]) + 1
+def test_restored_estimator_trains_on(fitted_and_data, tmp_path):
+    estimator, X = fitted_and_data
+    restored = _joblib_round_trip(estimator, tmp_path)
+    restored.partial_fit(X)
+    assert restored.n_iter_ == estimator.n_iter_ + 1
+    assert len(restored.history_["loss"]) == len(estimator.history_["loss"]) + 1
+    restored.set_params(warm_start=True).fit(X)  # warm start continues too
+    assert restored.n_iter_ == estimator.n_iter_ + 1 + estimator.epochs
     # The original is untouched.
     np.testing.assert_array_equal(
-        _pickle_round_trip(dense, tmp_path).denoise(flat), dense.denoise(flat)
+        _pickle_round_trip(estimator, tmp_path).denoise(X), estimator.denoise(X)
     )
 
 
@@ -141,12 +148,27 @@ def test_keras_files_give_the_estimators_outputs(fitted_and_data, tmp_path):
     )
 
 
+def test_keras_files_predict_what_the_estimator_returns(fitted_and_data, tmp_path):
+    """Keras' own ``predict`` on the loaded files gives the estimator's outputs."""
+    estimator, X = fitted_and_data
+    X = X[:20]
+    x = np.asarray(X, dtype="float32").reshape(len(X), *estimator.sample_shape_)
+    encoder = _save_and_load(estimator.encoder_, tmp_path, "encoder")
+    codes = encoder.predict(x, verbose=0)
+    np.testing.assert_allclose(codes.reshape(len(X), -1), estimator.transform(X))
+    model = _save_and_load(estimator.model_, tmp_path, "model")
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0).reshape(X.shape), estimator.denoise(X), atol=1e-6
+    )
+
+
 def test_keras_file_keeps_the_noise_layer(conv, images, tmp_path):
     model = _save_and_load(conv.model_, tmp_path, "model")
     layer = model.get_layer("noise")
     assert type(layer).__name__ == "NoiseLayer"
     config = layer.get_config()
     assert config["kind"] == "masking"
+    assert config["active"] is True and layer.active is True
     assert config["noise_factor"] == pytest.approx(0.2)
     x = images[:8, ..., None]
     # The identity at inference, a corruption in training.
