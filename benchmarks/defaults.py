@@ -97,7 +97,7 @@ class Report:
             "",
         ]
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(head) + "\n".join(self.lines))
+        path.write_text("\n".join(head) + "\n" + "\n".join(self.lines))
         print(f"wrote {path}")
 
 
