@@ -53,7 +53,6 @@ numpydoc_class_members_toctree = False
 # skdae does not support or document (skdae's own API is what DESIGN.md lists).
 _HIDDEN_MEMBERS = {
     "predict",
-    "initialize",
     "initialized_",
     "current_epoch",
     "feature_encoder",
