@@ -22,6 +22,11 @@ Run (pyod, torch and tqdm come with the ``benchmarks`` extra)::
     python benchmarks/novelty.py           # 10 classes: writes results/novelty.md
     python benchmarks/novelty.py --quick   # smoke run on tiny subsets
 
+    # two halves side by side (each writes a .json beside its .md), then one table
+    python benchmarks/novelty.py --classes 0 1 2 3 4 --out benchmarks/output/a.md &
+    python benchmarks/novelty.py --classes 5 6 7 8 9 --out benchmarks/output/b.md
+    cd benchmarks/output && python ../novelty.py --merge a.json b.json
+
 ``--quick`` trains on 800 images of classes 0 and 1 for one epoch and scores 500
 test images; its numbers mean nothing and it writes
 ``benchmarks/output/novelty-quick.md`` (ignored by git) unless ``--out`` says

@@ -79,9 +79,9 @@ fig.tight_layout()
 # %%
 # The most and the least typical test images
 # ------------------------------------------
-# Ranked by score: the most typical are plain sneakers, the least typical are
-# the articles least like one (printed shirts, bags, trousers...). Below each
-# image row, its reconstruction: the network can only draw sneakers.
+# Ranked by score: the most typical test images are sneakers, the least
+# typical are other articles (the lists above name them). Below each row of
+# images, their reconstructions: the network has learnt to draw sneakers only.
 order = np.argsort(scores)
 most, least = order[::-1][:10], order[:10]
 print("most typical: ", [NAMES[label] for label in y_test[most]])
