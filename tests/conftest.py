@@ -25,3 +25,15 @@ def digit_images(digits):
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture
+def memmap_rows(tmp_path):
+    """A read-only memory map of 20000 random rows of 784 float32 (60 MB on disk)."""
+    path = tmp_path / "X.npy"
+    X = np.lib.format.open_memmap(path, mode="w+", dtype="float32", shape=(20000, 784))
+    for start in range(0, len(X), 5000):
+        X[start : start + 5000] = np.random.default_rng(start).random((5000, 784))
+    X.flush()
+    del X
+    return np.load(path, mmap_mode="r")

@@ -298,14 +298,8 @@ def test_paired_validation_inputs_are_the_given_noisy_ones(digits):
     np.testing.assert_array_equal(targets, X[rows])
 
 
-def test_fit_from_a_memmap_reads_batches_not_the_whole_array(tmp_path):
-    path = tmp_path / "X.npy"
-    X = np.lib.format.open_memmap(path, mode="w+", dtype="float32", shape=(20000, 784))
-    for start in range(0, len(X), 5000):
-        X[start : start + 5000] = np.random.default_rng(start).random((5000, 784))
-    X.flush()
-    del X
-    X = np.load(path, mmap_mode="r")  # 60 MB on disk, read-only
+def test_fit_from_a_memmap_reads_batches_not_the_whole_array(memmap_rows):
+    X = memmap_rows
     dae = small(hidden_layer_sizes=(32,), epochs=1, batch_size=256, run_eagerly=False)
     dae.fit(X[:512])  # warm up TensorFlow's one-off allocations
     before = memory_mb("RssAnon")

@@ -87,14 +87,8 @@ def _memory_mb(field):
     pytest.skip(f"no {field} in /proc/self/status")
 
 
-def test_score_samples_of_a_memmap_keeps_no_whole_reconstruction(tmp_path):
-    path = tmp_path / "X.npy"
-    X = np.lib.format.open_memmap(path, mode="w+", dtype="float32", shape=(20000, 784))
-    for start in range(0, len(X), 5000):
-        X[start : start + 5000] = np.random.default_rng(start).random((5000, 784))
-    X.flush()
-    del X
-    X = np.load(path, mmap_mode="r")  # 60 MB on disk, read-only
+def test_score_samples_of_a_memmap_keeps_no_whole_reconstruction(memmap_rows):
+    X = memmap_rows
     dae = DenoisingAutoencoder(hidden_layer_sizes=(8,), epochs=1, batch_size=256)
     dae.fit(X[:512])
     dae.score_samples(X[:512])  # warm up the compiled predict step
