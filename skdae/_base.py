@@ -561,7 +561,10 @@ keras.utils.PyDataset
 
     def _set_corruption(self, *, active):
         # A variable of the layer, read by the traced step: no new trace needed.
-        self.model_.get_layer("noise").active = active
+        # Set in the compute scope, so a model replicated by a distribution
+        # strategy sees the same value on every device.
+        with self._compute_scope()[0]:
+            self.model_.get_layer("noise").active = active
 
     def _training_batches(self, X, target):
         if self.batch_size % self.n_devices_:
