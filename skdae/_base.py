@@ -560,11 +560,12 @@ keras.utils.PyDataset
         layer.bias.assign(bias.astype(layer.bias.dtype))
 
     def _set_corruption(self, *, active):
-        # A variable of the layer, read by the traced step: no new trace needed.
-        # Set in the compute scope, so a model replicated by a distribution
-        # strategy sees the same value on every device.
-        with self._compute_scope()[0]:
-            self.model_.get_layer("noise").active = active
+        layer = self.model_.get_layer("noise")
+        if layer.active != active:
+            layer.active = active
+            # The switch is read when Keras traces the training step: a new one.
+            with self._compute_scope()[0]:
+                self.model_.make_train_function(force=True)
 
     def _training_batches(self, X, target):
         if self.batch_size % self.n_devices_:

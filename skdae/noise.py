@@ -276,9 +276,10 @@ class NoiseLayer(keras.layers.Layer):
         Seed of the layer's ``SeedGenerator``.
     active : bool, default=True
         Whether training corrupts. Paired (noisy, clean) training turns it off.
-        It is held in a non-trainable variable, read by the traced training
-        step, so setting :attr:`active` needs no new trace; it is saved with
-        the layer's config and weights.
+        It is read when Keras traces the training step, so a model whose
+        layer is switched needs a new one (``model.make_train_function(
+        force=True)``, which the autoencoders call); it is saved with the
+        layer's config.
     **kwargs
         The corruption's ``kind``, ``noise_factor``, ``loc``, ``clip`` and
         ``image_shape`` (see :class:`Corruption` and :class:`NoiseInjector`),
@@ -302,31 +303,14 @@ class NoiseLayer(keras.layers.Layer):
             setattr(self, name, value)  # read-only copies, as attributes
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self._active = self.add_weight(
-            shape=(),
-            initializer=keras.initializers.Constant(float(bool(active))),
-            dtype="float32",
-            trainable=False,
-            autocast=False,
-            name="active",
-        )
+        self.active = bool(active)
         self.supports_masking = True
         self.built = True
 
-    @property
-    def active(self) -> bool:
-        """Whether the layer corrupts its input in training."""
-        return bool(keras.ops.convert_to_numpy(self._active) > 0.5)
-
-    @active.setter
-    def active(self, value):
-        self._active.assign(float(bool(value)))
-
     def call(self, inputs, training=False):
-        if not training:
-            return inputs
-        corrupted = self.corruption.apply(inputs, self.seed_generator)
-        return keras.ops.where(self._active > 0.5, corrupted, inputs)
+        if training and self.active:
+            return self.corruption.apply(inputs, self.seed_generator)
+        return inputs
 
     def compute_output_shape(self, input_shape):
         return input_shape
