@@ -92,10 +92,11 @@ def check_noise_scale(
                 "range (e.g. X / 255 for 8-bit images) or set noise__clip to the "
                 "data's range.",
             )
-    if noise.kind != "gaussian" or noise.noise_factor == 0:
+    factor = noise.noise_factor
+    sigma = float(max(noise._noise_levels()))  # the top of a range
+    if noise.kind != "gaussian" or sigma == 0:
         return
     spread = float(sample.std())
-    sigma = float(noise.noise_factor)
     if spread == 0:
         return
     ratio = sigma / spread
@@ -107,14 +108,14 @@ def check_noise_scale(
         )
         _warn(
             stacklevel,
-            f"{owner}'s gaussian noise (noise_factor={sigma:g}) is {ratio:.2%} of "
+            f"{owner}'s gaussian noise (noise_factor={factor}) is {ratio:.2%} of "
             f"the training data's standard deviation ({spread:.4g}): too weak to "
             f"corrupt them, so the model would learn the identity. {advice}",
         )
     elif ratio > OVERWHELMING:
         _warn(
             stacklevel,
-            f"{owner}'s gaussian noise (noise_factor={sigma:g}) is {ratio:.0f} "
+            f"{owner}'s gaussian noise (noise_factor={factor}) is {ratio:.0f} "
             f"times the training data's standard deviation ({spread:.4g}): it "
             "drowns the data. Scale X first (a StandardScaler before the "
             "autoencoder in a Pipeline) or lower noise__noise_factor (e.g. to "

@@ -51,7 +51,7 @@ def corrupt(
     x: Any,
     *,
     kind: str = "gaussian",
-    noise_factor: float = 0.5,
+    noise_factor: float | tuple[float, float] = 0.5,
     loc: float = 0.0,
     clip: tuple[float, float] | None = None,
     image_shape: tuple[int, ...] | None = None,
@@ -78,8 +78,9 @@ def corrupt(
           without ``image_shape`` it is a contiguous run of features, of length
           ``noise_factor`` (>= 1) or the fraction ``noise_factor`` of the features;
           one-row, one-channel images are treated the same way.
-    noise_factor : float, default=0.5
-        Strength of the corruption (see ``kind``).
+    noise_factor : float or (float, float), default=0.5
+        Strength of the corruption (see ``kind``). A ``(low, high)`` pair draws
+        one strength per sample, uniformly in that range (not for ``"block"``).
     loc : float, default=0.0
         Mean of the gaussian draw; ignored by the other kinds.
     clip : (float, float) or None, default=None
@@ -108,20 +109,29 @@ def corrupt(
     """
     x = ops.convert_to_tensor(x)
     dtype = keras.backend.standardize_dtype(x.dtype)
-    if kind == "gaussian":
+    level = noise_factor
+    if isinstance(noise_factor, (tuple, list)):
+        if kind == "block":
+            raise ValueError("kind='block' takes one noise_factor, not a range.")
+        level = _per_sample_level(x, noise_factor, dtype, seed)
+        seed = offset_seed(seed, 1) if isinstance(seed, Integral) else seed
+    if kind == "gaussian" and level is noise_factor:
         out = x + keras.random.normal(
             ops.shape(x), mean=loc, stddev=noise_factor, dtype=dtype, seed=seed
         )
+    elif kind == "gaussian":
+        draw = keras.random.normal(ops.shape(x), dtype=dtype, seed=seed)
+        out = x + (loc + level * draw)
     elif kind == "masking":
         draw = keras.random.uniform(ops.shape(x), dtype=dtype, seed=seed)
-        out = ops.where(draw < noise_factor, ops.zeros_like(x), x)
+        out = ops.where(draw < level, ops.zeros_like(x), x)
     elif kind == "salt_pepper":
         low, high = clip if clip is not None else (0.0, 1.0)
         draw = keras.random.uniform(ops.shape(x), dtype=dtype, seed=seed)
         out = ops.where(
-            draw < noise_factor / 2,
+            draw < level / 2,
             ops.full_like(x, low),
-            ops.where(draw < noise_factor, ops.full_like(x, high), x),
+            ops.where(draw < level, ops.full_like(x, high), x),
         )
     elif kind == "block":
         out = _erase_block(x, noise_factor, image_shape, seed)
@@ -133,6 +143,13 @@ def corrupt(
         low, high = (ops.convert_to_tensor(np.asarray(c, dtype=dtype)) for c in clip)
         out = ops.clip(out, low, high)
     return out
+
+
+def _per_sample_level(x, noise_range, dtype, seed):
+    """One strength per sample, uniform in ``noise_range``, broadcastable to x."""
+    low, high = noise_range
+    shape = (ops.shape(x)[0],) + (1,) * (len(ops.shape(x)) - 1)
+    return keras.random.uniform(shape, minval=low, maxval=high, dtype=dtype, seed=seed)
 
 
 def block_side(noise_factor: float, n_positions: int, ndim: int = 1) -> int:
@@ -204,14 +221,16 @@ class Corruption:
     """
 
     kind: str = "gaussian"
-    noise_factor: float = 0.5
+    noise_factor: float | tuple[float, float] = 0.5
     loc: float = 0.0
     clip: tuple[float, float] | None = None
     image_shape: tuple[int, ...] | None = None
 
     def __post_init__(self):
         normalized = {
-            "noise_factor": float(self.noise_factor),
+            "noise_factor": tuple(float(f) for f in self.noise_factor)
+            if isinstance(self.noise_factor, (tuple, list))
+            else float(self.noise_factor),
             "loc": float(self.loc),
             "clip": None if self.clip is None else tuple(float(c) for c in self.clip),
             "image_shape": None
@@ -358,10 +377,13 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
           ``noise_factor`` pixels when ``noise_factor >= 1``, else covering the
           fraction ``noise_factor`` of the image; on flat features without
           ``image_shape`` it is a contiguous run of features, sized the same way.
-    noise_factor : float, default=0.5
+    noise_factor : float or (float, float), default=0.5
         Strength: the standard deviation for ``"gaussian"``, the fraction of
         entries for ``"masking"`` and ``"salt_pepper"`` (at most 1), the block size
-        (pixels if >= 1, a fraction of the area if < 1) for ``"block"``.
+        (pixels if >= 1, a fraction of the area if < 1) for ``"block"``. A
+        ``(low, high)`` pair draws one strength per sample, uniformly in that
+        range: ``noise_factor=(0, 55 / 255)`` trains a blind denoiser, one model
+        for every noise level up to 55/255 (not for ``"block"``).
     loc : float, default=0.0
         Mean of the gaussian draw, as in tutorials that use
         ``np.random.normal(loc=0.5, scale=0.5)`` (``loc=0.5, noise_factor=0.5``).
@@ -405,7 +427,7 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "kind": [StrOptions(set(NOISE_KINDS))],
-        "noise_factor": [Interval(Real, 0, None, closed="left")],
+        "noise_factor": [Interval(Real, 0, None, closed="left"), tuple, list],
         "loc": [Interval(Real, None, None, closed="neither")],
         "clip": [tuple, list, None],
         "image_shape": [tuple, list, None],
@@ -437,7 +459,8 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : NoiseInjector
         """
         self._validate_params()
-        if self.kind in ("masking", "salt_pepper") and self.noise_factor > 1:
+        levels = self._noise_levels()
+        if self.kind in ("masking", "salt_pepper") and max(levels) > 1:
             raise ValueError(
                 f"The 'noise_factor' parameter of NoiseInjector is a fraction for "
                 f"kind={self.kind!r} and must be in [0, 1]; got {self.noise_factor}."
@@ -454,6 +477,28 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 )
         check_image_shape(self.image_shape, type(self).__name__)
         return self
+
+    def _noise_levels(self) -> tuple[float, ...]:
+        """``noise_factor`` as a tuple: one level, or the ``(low, high)`` range."""
+        if not isinstance(self.noise_factor, (tuple, list)):
+            return (self.noise_factor,)
+        levels = tuple(self.noise_factor)
+        if (
+            len(levels) != 2
+            or not all(isinstance(f, Real) for f in levels)
+            or not 0 <= levels[0] <= levels[1]
+        ):
+            raise ValueError(
+                "The 'noise_factor' parameter of NoiseInjector must be a number "
+                "or a (low, high) range with 0 <= low <= high; got "
+                f"{self.noise_factor!r}."
+            )
+        if self.kind == "block":
+            raise ValueError(
+                "The 'noise_factor' parameter of NoiseInjector must be one number "
+                f"for kind='block' (a block size); got the range {self.noise_factor!r}."
+            )
+        return levels
 
     def fit(self, X, y=None):
         """Validate the parameters and ``X``, and reset the random draws.
