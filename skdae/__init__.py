@@ -11,6 +11,7 @@ _PUBLIC = {
     "DataScaleWarning": "_scale",
     "DenoisingAutoencoder": "dense",
     "NoiseInjector": "noise",
+    "extract_patches": "patches",
 }
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "DenoisingAutoencoder",
     "NoiseInjector",
     "__version__",
+    "extract_patches",
 ]
 
 if _startup.launched_as_command():
@@ -48,3 +50,4 @@ else:
     from .dense import DenoisingAutoencoder
     from .noise import NoiseInjector
     from .outlier import AutoencoderOutlierDetector
+    from .patches import extract_patches

@@ -279,6 +279,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
                 raise ValueError(
                     f"X has {n_features} features, but {type(self).__name__} is "
                     f"expecting {self.n_features_in_} features as input."
+                    + self._other_sizes_hint(X.shape[1:])
                 )
             self._check_layout(X.shape[1:])
         return X
@@ -289,6 +290,10 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
     def _check_layout(self, layout):
         """Raise a ValueError if a layout cannot be read as the fitted samples."""
+
+    def _other_sizes_hint(self, layout):
+        """What a wrong-sized input could do instead, for error messages."""
+        return ""
 
     def _validate_clean(self, clean, X):
         clean = check_array(
@@ -503,7 +508,7 @@ keras.utils.PyDataset
             encoder, decoder = self._build_networks(self.sample_shape_, new_seed)
         inputs = keras.Input(self.sample_shape_, name="input")
         noisy = self.noise_.as_layer(seed=new_seed())(inputs)
-        outputs = decoder(encoder(noisy))
+        outputs = self._compose(noisy, encoder, decoder)
         model = keras.Model(inputs, outputs, name=type(self).__name__.lower())
         if self.precision_ == "mixed_float16":  # keep small float16 gradients
             compile_kwargs["optimizer"] = keras.optimizers.LossScaleOptimizer(
@@ -519,6 +524,10 @@ keras.utils.PyDataset
     def _build_networks(self, sample_shape, new_seed):
         """Return ``(encoder, decoder)``: two Keras models named so."""
         raise NotImplementedError
+
+    def _compose(self, inputs, encoder, decoder):
+        """The reconstruction of ``inputs`` by the two networks."""
+        return decoder(encoder(inputs))
 
     def _weight_kwargs(self, new_seed):
         """Initializer and weight penalties for a Dense or convolution layer."""
