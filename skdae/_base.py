@@ -641,7 +641,7 @@ keras.utils.PyDataset
         """The code among the encoder's outputs (the first one, if several)."""
         return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
-    def _predict(self, model, X, sample_shape):
+    def _predict(self, model, X, sample_shape, rows=None):
         """Run ``model`` on X batch by batch, with its compiled predict step.
 
         Batches hold :data:`INFERENCE_VALUES` input values (at least
@@ -652,9 +652,11 @@ keras.utils.PyDataset
         ``predict_on_batch`` compiles once per shape (graph or XLA, as Keras
         does for ``predict``), without ``predict``'s data-adapter overhead. A
         model replicated on several devices is called directly instead: its
-        compiled step would run every batch once per replica.
+        compiled step would run every batch once per replica. ``rows``
+        overrides the number of rows per batch.
         """
-        rows = inference_batch_size(sample_shape, self.batch_size)
+        if rows is None:
+            rows = inference_batch_size(sample_shape, self.batch_size)
         batches = ArrayBatches(X, batch_size=rows, sample_shape=sample_shape)
         if self.n_devices_ == 1:
             predict = model.predict_on_batch

@@ -13,6 +13,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import _check_feature_names, check_array, check_is_fitted
 
 from ._base import BaseDenoisingAutoencoder
+from ._data import INFERENCE_VALUES
 from .device import dtype_policy_scope
 from .noise import check_image_shape
 
@@ -358,8 +359,12 @@ images of shape (n, h, w, c) or (n, h, w)
         padding = ((0, 0), (0, -height % multiple), (0, -width % multiple), (0, 0))
         if any(after for _, after in padding):
             images = np.pad(images, padding, mode="reflect")
-        model = self._any_size_model()
-        out = self._predict(model, images, (*images.shape[1:3], channels))
+        # Batches of INFERENCE_VALUES input values, one image at least: the
+        # fitted batch_size of small patches would not bound the memory of
+        # large photos.
+        shape = images.shape[1:]
+        rows = max(1, INFERENCE_VALUES // math.prod(shape))
+        out = self._predict(self._any_size_model(), images, shape, rows=rows)
         return out[:, :height, :width].reshape(X.shape)
 
     def _any_size_model(self):
