@@ -40,8 +40,9 @@ class ConvDenoisingAutoencoder(BaseDenoisingAutoencoder):
     ``batch_norm=True``, ``skip_connections=True`` (a U-Net), and
     ``downsampling=None`` (depth at full resolution, as DnCNN). The photo
     example of the gallery and ``benchmarks/photos.py`` use
-    ``filters=(32, 64, 128), skip_connections=True, residual=True,
-    batch_norm=True``.
+    ``filters=(32, 64, 128), skip_connections=True, residual=True`` (batch
+    normalization slowed it down: 26.0 dB against 29.1 dB on Set12 at σ=25
+    after 4 minutes of training on a CPU).
 
     Flat input without ``image_shape`` is read as one-row, one-channel images
     of shape ``(1, n_features, 1)``, so generic 2-D data still fits (with 1-D
