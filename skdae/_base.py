@@ -400,7 +400,9 @@ keras.utils.PyDataset
                 self._check_noise_scale(sample_rows(X, self.n_features_in_))
         self._set_corruption(active=clean is None)
         train, validation = self._training_batches(X, target)
-        return self._run_training(train, validation, epochs=epochs, warm=warm)
+        self._run_training(train, validation, epochs=epochs, warm=warm)
+        self._fit_code_map(X)
+        return self
 
     def _train_on_dataset(self, dataset, clean, *, epochs, warm):
         """Train from a ``keras.utils.PyDataset`` of batches, read as they come."""
@@ -424,7 +426,9 @@ keras.utils.PyDataset
         train = DatasetBatches(
             dataset, sample_shape=self.sample_shape_, multiple_of=self.n_devices_
         )
-        return self._run_training(train, None, epochs=epochs, warm=warm)
+        self._run_training(train, None, epochs=epochs, warm=warm)
+        self._fit_code_map(dataset)
+        return self
 
     def _run_training(self, train, validation, *, epochs, warm):
         self._initialize_callbacks()
@@ -696,8 +700,35 @@ keras.utils.PyDataset
         X = self._validate_X(X, reset=False)
         if self.transform_mode == "denoise":
             return self._reconstruct(X)
+        return self._map_codes(self._encode(X))
+
+    def _encode(self, X):
+        """The codes of X, flat: (n_samples, n_codes)."""
         codes = self._code_output(self._predict(self.encoder_, X, self.sample_shape_))
         return codes.reshape(X.shape[0], -1)
+
+    def _encoded_chunks(self, X):
+        """The codes of X (an array, sparse matrix or PyDataset), chunk by chunk."""
+        if isinstance(X, keras.utils.PyDataset):
+            for index in range(len(X)):
+                inputs = np.asarray(split_batch(X[index])[0], dtype=np.float32)
+                yield self._encode(inputs.reshape(-1, *self.sample_shape_))
+            return
+        step = inference_batch_size(self.sample_shape_, self.batch_size)
+        for start in range(0, X.shape[0], step):
+            rows = slice(start, start + step)
+            yield self._encode(read_rows(X, rows, (self.n_features_in_,)))
+
+    def _fit_code_map(self, X):
+        """Fit what :meth:`transform` applies to the codes (none by default)."""
+
+    def _map_codes(self, codes):
+        """The codes as :meth:`transform` returns them (see ``_fit_code_map``)."""
+        return codes
+
+    def _unmap_codes(self, Z):
+        """The inverse of :meth:`_map_codes`."""
+        return Z
 
     def _decodes_codes(self):
         """Whether the decoder reads the code alone: ``transform_mode="code"``.
@@ -734,7 +765,7 @@ keras.utils.PyDataset
                 f"X has {Z.shape[1]} features, but {type(self).__name__} has a code "
                 f"of {n_codes} features."
             )
-        decoded = self._predict(self.decoder_, Z, self.code_shape_)
+        decoded = self._predict(self.decoder_, self._unmap_codes(Z), self.code_shape_)
         return decoded.reshape(Z.shape[0], *self._layout)
 
     def denoise(self, X):

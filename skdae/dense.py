@@ -5,9 +5,16 @@ from __future__ import annotations
 from numbers import Integral
 
 import keras
+import numpy as np
 from sklearn.utils._param_validation import Interval
 
 from ._base import BaseDenoisingAutoencoder
+
+#: The regularization of the codes' whitening: ``eps`` over the mean eigenvalue
+#: of their covariance. On Fashion-MNIST codes (benchmarks/defaults.py),
+#: LogisticRegression() converged in 79-82 iterations at 10 and at 30, and not
+#: within 100 on the raw, standardized or max-scaled codes.
+WHITENING_SHRINKAGE = 10.0
 
 
 class DenoisingAutoencoder(BaseDenoisingAutoencoder):
@@ -46,6 +53,17 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         What ``transform`` returns: the code (feature extraction), or the
         denoised reconstruction (a denoising step in a Pipeline).
         ``inverse_transform`` exists in ``"code"`` mode only.
+    whiten : bool, default=True
+        Whether ``transform`` returns the codes whitened, by a regularized ZCA
+        transform fitted on the training codes at the end of each ``fit`` or
+        ``partial_fit``: centred, then multiplied by
+        ``(C + eps I) ** -0.5``, where ``C`` is their covariance and ``eps`` is
+        10 times its mean eigenvalue (a mild whitening, which shrinks the few
+        dominant directions most). Linear models then converge on them:
+        ``LogisticRegression()`` converges in its 100 iterations on
+        Fashion-MNIST codes, at a higher accuracy than on the raw codes (see
+        the benchmarks). ``inverse_transform`` undoes it, and ``denoise`` does
+        not use it. False: the encoder's outputs as they are.
     loss : str or keras.losses.Loss, default="mse"
         Training loss.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
@@ -123,6 +141,11 @@ default="float32"
         The output activation used.
     code_shape_ : tuple of int
         Shape of the code of one sample.
+    code_mean_ : ndarray of shape (n_codes,)
+        Mean of the training codes (``whiten=True`` only).
+    code_whitening_ : ndarray of shape (n_codes, n_codes)
+        The whitening matrix ``(C + eps I) ** -0.5`` (``whiten=True`` only);
+        ``transform`` returns ``(codes - code_mean_) @ code_whitening_``.
     sample_shape_ : tuple of int
         Shape of one sample as the model sees it.
     device_ : {"cpu", "gpu"}
@@ -169,6 +192,7 @@ default="float32"
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
+        "whiten": ["boolean"],
     }
 
     def __init__(
@@ -182,6 +206,7 @@ default="float32"
         sparsity=0.0,
         noise=None,
         transform_mode="code",
+        whiten=True,
         loss="mse",
         optimizer="adam",
         metrics=None,
@@ -203,6 +228,7 @@ default="float32"
         **routed_params,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.whiten = whiten
         super().__init__(
             activation=activation,
             output_activation=output_activation,
@@ -231,6 +257,42 @@ default="float32"
             run_eagerly=run_eagerly,
             **routed_params,
         )
+
+    # ------------------------------------------------------------- whitening
+    def _fit_code_map(self, X):
+        for name in ("code_mean_", "code_whitening_", "_code_coloring"):
+            vars(self).pop(name, None)
+        if not self.whiten:
+            return
+        total, outer, n_samples = 0.0, 0.0, 0
+        for codes in self._encoded_chunks(X):
+            codes = codes.astype(np.float64)
+            total = total + codes.sum(axis=0)
+            outer = outer + codes.T @ codes
+            n_samples += codes.shape[0]
+        mean = total / n_samples
+        covariance = outer / n_samples - np.outer(mean, mean)
+        eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+        eigenvalues = np.clip(eigenvalues, 0, None)
+        shrinkage = WHITENING_SHRINKAGE * eigenvalues.mean() or 1.0
+        scales = np.sqrt(eigenvalues + shrinkage)
+        self.code_mean_ = mean.astype(np.float32)
+        self.code_whitening_ = ((eigenvectors / scales) @ eigenvectors.T).astype(
+            np.float32
+        )
+        self._code_coloring = ((eigenvectors * scales) @ eigenvectors.T).astype(
+            np.float32
+        )
+
+    def _map_codes(self, codes):
+        if not self.whiten or not hasattr(self, "code_whitening_"):
+            return codes
+        return (codes - self.code_mean_) @ self.code_whitening_
+
+    def _unmap_codes(self, Z):
+        if not self.whiten or not hasattr(self, "code_whitening_"):
+            return Z
+        return np.asarray(Z, dtype=np.float32) @ self._code_coloring + self.code_mean_
 
     def _layer_sizes(self):
         sizes = (
