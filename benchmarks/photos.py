@@ -40,6 +40,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -170,48 +171,106 @@ def time_one_photo(denoise, photo, repeats: int = 3) -> float:
     return min(times)
 
 
-def run(quick: bool, minutes: float, per_sigma: list[int]) -> tuple[str, dict]:
-    limit = 2 if quick else None
-    photos = {name: load_photos(name, limit) for name in SETS}
-    sigmas = (25,) if quick else SIGMAS
-    seconds = 20 if quick else 60 * minutes
-    n_patches = 2000 if quick else 40_000
-    psnrs: dict[tuple[str, str, int], float] = {}
-    per_image: dict[str, float] = {}
-    notes = []
+class Results:
+    """Measured numbers, kept in a JSON file as soon as each is measured.
+
+    A run reads the numbers already in the file (same script, same seeded
+    noise: the classical denoisers are deterministic) and measures the rest,
+    so ``--part classical`` and ``--part skdae`` can run as two processes,
+    and an interrupted run resumes. ``--fresh`` empties the file first.
+    """
+
+    def __init__(self, path: Path, fresh: bool):
+        self.path = path
+        self.data = {} if fresh or not path.exists() else json.loads(path.read_text())
+
+    def get(self, *key):
+        return self.data.get(json.dumps(key))
+
+    def put(self, value, *key):
+        self.data = {} if not self.path.exists() else json.loads(self.path.read_text())
+        self.data[json.dumps(key)] = value
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.data, indent=1, ensure_ascii=False))
+
+    def items(self):
+        return [(tuple(json.loads(key)), value) for key, value in self.data.items()]
+
+
+def measure_classical(results, photos, sigmas):
     for name in SETS:
         for sigma in sigmas:
             for method, denoise in classical(sigma).items():
-                score, spent = mean_psnr(denoise, photos[name], sigma)
-                psnrs[method, name, sigma] = score
-                if name == "set12" and sigma == 25:
-                    per_image[method] = spent
-                print(f"{name} σ={sigma} {method}: {score:.2f} dB", flush=True)
-    trained = {}
+                if results.get("psnr", method, name, sigma) is None:
+                    score, spent = mean_psnr(denoise, photos[name], sigma)
+                    results.put(
+                        {"psnr": score, "seconds": spent}, "psnr", method, name, sigma
+                    )
+                print(f"{name} σ={sigma} {method}: done", flush=True)
+    big = next((p for p in photos["set12"] if p.shape == (512, 512)), None)
+    if big is not None and results.get("512", "BM3D") is None:
+        bm3d_25 = classical(25)["BM3D (bm3d package)"]
+        results.put(time_one_photo(bm3d_25, big, repeats=1), "512", "BM3D")
+
+
+def measure_skdae(results, photos, sigmas, seconds, n_patches, per_sigma):
     for test, train in (("set12", "bsd68"), ("bsd68", "set12")):
         levels = {"blind": (BLIND_RANGE[0] / 255, BLIND_RANGE[1] / 255)}
         levels.update({f"σ={sigma}": sigma / 255 for sigma in per_sigma})
         for label, noise_factor in levels.items():
-            model, spent = train_skdae(photos[train], noise_factor, seconds, n_patches)
-            trained[test, label] = model
             method = (
                 f"skdae, blind σ∈[{BLIND_RANGE[0]}, {BLIND_RANGE[1]}]"
                 if label == "blind"
                 else "skdae, one model per σ"
             )
-            notes.append(
+            tested = sigmas if label == "blind" else [int(label[2:])]
+            if all(results.get("psnr", method, test, s) for s in tested):
+                continue
+            model, spent = train_skdae(photos[train], noise_factor, seconds, n_patches)
+            results.put(
                 f"- {method}, tested on {test}: trained on {train} "
                 f"({len(photos[train])} photos, {n_patches} patches of 48x48) for "
                 f"{spent / 60:.1f} min, {model.n_iter_} epoch(s)"
                 + ("" if label == "blind" else f" at {label}")
-                + "."
+                + ".",
+                "note",
+                method,
+                test,
             )
-            for sigma in sigmas if label == "blind" else [int(label[2:])]:
+            for sigma in tested:
                 score, spent = mean_psnr(skdae_denoiser(model), photos[test], sigma)
-                psnrs[method, test, sigma] = score
-                if test == "set12" and sigma == 25:
-                    per_image[method] = spent
+                results.put(
+                    {"psnr": score, "seconds": spent}, "psnr", method, test, sigma
+                )
                 print(f"{test} σ={sigma} {method}: {score:.2f} dB", flush=True)
+            big = next((p for p in photos["set12"] if p.shape == (512, 512)), None)
+            if big is not None and test == "set12" and label == "blind":
+                results.put(time_one_photo(skdae_denoiser(model), big), "512", "skdae")
+
+
+def run(quick, minutes, per_sigma, part, fresh):
+    limit = 2 if quick else None
+    photos = {name: load_photos(name, limit) for name in SETS}
+    sigmas = (25,) if quick else SIGMAS
+    cache = HERE / "output" / ("photos-quick.json" if quick else "photos.json")
+    results = Results(cache, fresh)
+    if part in ("all", "classical"):
+        measure_classical(results, photos, sigmas)
+    if part in ("all", "skdae"):
+        seconds = 20 if quick else 60 * minutes
+        n_patches = 2000 if quick else 40_000
+        measure_skdae(results, photos, sigmas, seconds, n_patches, per_sigma)
+    psnrs = {
+        key[1:]: value["psnr"] for key, value in results.items() if key[0] == "psnr"
+    }
+    per_image = {
+        key[1]: value["seconds"]
+        for key, value in results.items()
+        if key[0] == "psnr" and key[2:] == ("set12", 25)
+    }
+    notes = [value for key, value in results.items() if key[0] == "note"]
+    timings = {key[1]: value for key, value in results.items() if key[0] == "512"}
+    sigmas = [s for s in sigmas if any(k[2] == s for k in psnrs)]
 
     columns = [(name, sigma) for name in SETS for sigma in sigmas]
     methods = list(dict.fromkeys(method for method, _, _ in psnrs))
@@ -226,24 +285,24 @@ def run(quick: bool, minutes: float, per_sigma: list[int]) -> tuple[str, dict]:
         cells.append("–" if timing is None else f"{timing:.2f}")
         lines.append("| " + " | ".join([method, *cells]) + " |")
 
-    big = next((p for p in photos["set12"] if p.shape == (512, 512)), None)
-    timings = {}
-    if big is not None:
-        timings["skdae"] = time_one_photo(
-            skdae_denoiser(trained["set12", "blind"]), big
-        )
-        timings["BM3D"] = time_one_photo(
-            classical(25)["BM3D (bm3d package)"], big, repeats=1
-        )
     goals = []
     skdae_methods = [m for m in methods if m.startswith("skdae")]
     for name, sigma in columns:
         skimage_best = max(
-            psnrs[m, name, sigma] for m in methods if m.split(":")[0] in SKIMAGE
+            (
+                psnrs[m, name, sigma]
+                for m in methods
+                if m.split(":")[0] in SKIMAGE and (m, name, sigma) in psnrs
+            ),
+            default=float("nan"),
         )
         best_skdae = max(
-            psnrs[m, name, sigma] for m in skdae_methods if (m, name, sigma) in psnrs
+            (psnrs[m, name, sigma] for m in skdae_methods if (m, name, sigma) in psnrs),
+            default=float("nan"),
         )
+        if not skdae_methods or ("BM3D (bm3d package)", name, sigma) not in psnrs:
+            goals.append(f"- {name} σ={sigma}: not measured yet")
+            continue
         bm3d = psnrs["BM3D (bm3d package)", name, sigma]
         goals.append(
             f"- {name} σ={sigma}: skdae {best_skdae:.2f} against the best "
@@ -257,7 +316,7 @@ def run(quick: bool, minutes: float, per_sigma: list[int]) -> tuple[str, dict]:
                 else ""
             )
         )
-    if timings:
+    if "skdae" in timings and "BM3D" in timings:
         goals.append(
             f"- Denoising one 512x512 photo on the CPU: skdae {timings['skdae']:.2f} s "
             "(best of 3, after a warm-up): "
@@ -281,6 +340,15 @@ def main(argv: list[str] | None = None) -> None:
         default=[],
         help="also one skdae model for each of these σ",
     )
+    parser.add_argument(
+        "--part",
+        choices=["all", "classical", "skdae"],
+        default="all",
+        help="measure only one part (two processes can share the work)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="forget the numbers already measured"
+    )
     parser.add_argument("--out", type=Path, help="where to write the table")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     out = args.out or (
@@ -289,7 +357,7 @@ def main(argv: list[str] | None = None) -> None:
         else HERE / "results" / "photos.md"
     )
     started = time.perf_counter()
-    table, _ = run(args.quick, args.minutes, args.per_sigma)
+    table, _ = run(args.quick, args.minutes, args.per_sigma, args.part, args.fresh)
     command = "python benchmarks/photos.py" + " ".join(
         [""] + (sys.argv[1:] if argv is None else argv)
     )
