@@ -248,18 +248,19 @@ def measure_skdae(results, photos, sigmas, seconds, n_patches, per_sigma):
                 results.put(time_one_photo(skdae_denoiser(model), big), "512", "skdae")
 
 
-def run(quick, minutes, per_sigma, part, fresh):
+def run(quick, minutes, per_sigma, part, fresh, only_sigmas=None):
     limit = 2 if quick else None
     photos = {name: load_photos(name, limit) for name in SETS}
     sigmas = (25,) if quick else SIGMAS
+    measured_sigmas = only_sigmas or sigmas
     cache = HERE / "output" / ("photos-quick.json" if quick else "photos.json")
     results = Results(cache, fresh)
     if part in ("all", "classical"):
-        measure_classical(results, photos, sigmas)
+        measure_classical(results, photos, measured_sigmas)
     if part in ("all", "skdae"):
         seconds = 20 if quick else 60 * minutes
         n_patches = 2000 if quick else 40_000
-        measure_skdae(results, photos, sigmas, seconds, n_patches, per_sigma)
+        measure_skdae(results, photos, measured_sigmas, seconds, n_patches, per_sigma)
     psnrs = {
         key[1:]: value["psnr"] for key, value in results.items() if key[0] == "psnr"
     }
@@ -349,6 +350,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--fresh", action="store_true", help="forget the numbers already measured"
     )
+    parser.add_argument(
+        "--sigmas", type=int, nargs="*", help="measure only these σ (table: all)"
+    )
     parser.add_argument("--out", type=Path, help="where to write the table")
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     out = args.out or (
@@ -357,7 +361,9 @@ def main(argv: list[str] | None = None) -> None:
         else HERE / "results" / "photos.md"
     )
     started = time.perf_counter()
-    table, _ = run(args.quick, args.minutes, args.per_sigma, args.part, args.fresh)
+    table, _ = run(
+        args.quick, args.minutes, args.per_sigma, args.part, args.fresh, args.sigmas
+    )
     command = "python benchmarks/photos.py" + " ".join(
         [""] + (sys.argv[1:] if argv is None else argv)
     )
