@@ -161,7 +161,9 @@ def test_batch_norm_layers_and_inference_independent_of_the_batch(patches):
     ]
     assert len(norms) == 4  # one per hidden convolution
     convs = [
-        layer for layer in cdae.encoder_.layers if isinstance(layer, keras.layers.Conv2D)
+        layer
+        for layer in cdae.encoder_.layers
+        if isinstance(layer, keras.layers.Conv2D)
     ]
     assert all(not layer.use_bias for layer in convs)  # the norm has the bias
     out = cdae.denoise(patches[:16])
