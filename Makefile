@@ -1,15 +1,25 @@
 # Benchmarks of skdae (see benchmarks/README.md).
 
 PYTHON ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python)
+# Every benchmark script; `make benchmarks BENCHMARKS="quality memory"` runs some.
+BENCHMARKS ?= defaults quality pipeline seeds robustness corruptions overhead \
+	noise_cost memory scaling novelty photos
 
-.PHONY: benchmarks benchmarks-quick
+.PHONY: benchmarks benchmarks-quick results
 
-# Every benchmark: benchmarks/RESULTS.md, benchmarks/results/*.json and
-# benchmarks/figures/*.png.
+# Each script writes benchmarks/results/<name>.md (and its figures in
+# benchmarks/figures/); then benchmarks/RESULTS.md is assembled from the pages.
 benchmarks:
-	$(PYTHON) benchmarks/run.py
+	set -e; for name in $(BENCHMARKS); do $(PYTHON) benchmarks/$$name.py; done
+	$(PYTHON) benchmarks/index.py
 
-# Smoke run of every benchmark on tiny subsets (numbers mean nothing):
-# benchmarks/output/RESULTS-quick.md, ignored by git.
+# Smoke run of every script on tiny subsets (numbers mean nothing), into
+# benchmarks/output/ (ignored by git), with its index output/RESULTS-quick.md.
 benchmarks-quick:
-	$(PYTHON) benchmarks/run.py --quick
+	set -e; for name in $(BENCHMARKS); do $(PYTHON) benchmarks/$$name.py --quick; done
+	$(PYTHON) benchmarks/index.py --pages benchmarks/output --suffix=-quick \
+		--out benchmarks/output/RESULTS-quick.md
+
+# benchmarks/RESULTS.md from the pages there are, measuring nothing.
+results:
+	$(PYTHON) benchmarks/index.py

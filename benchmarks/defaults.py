@@ -7,7 +7,7 @@ One script, runnable on its own::
     python benchmarks/defaults.py --only features inference
 
 It writes ``benchmarks/results/defaults.md`` (``benchmarks/output/`` with
-``--quick``) and prints each table as it is done. Every estimator gets
+``--quick``) and prints it. Every estimator gets
 ``random_state=0``; every test corruption is one seeded draw.
 
 Sections:
@@ -29,82 +29,30 @@ Sections:
   4096, interleaved repeats, medians.
 """
 
-from __future__ import annotations
+import statistics
+import warnings
 
-import os
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import cross_validate
+from sklearn.pipeline import Pipeline
+from threadpoolctl import threadpool_limits
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+import common
+from common import SEED, SIGMA, timed
+from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
+from skdae.metrics import mse
 
-import fmnist  # noqa: E402  (first: an offline KERAS_HOME before Keras loads)
-
-# isort: split
-import argparse  # noqa: E402
-import statistics  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-from sklearn.datasets import load_digits  # noqa: E402
-from sklearn.decomposition import PCA  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import cross_validate  # noqa: E402
-from sklearn.pipeline import Pipeline  # noqa: E402
-from threadpoolctl import threadpool_limits  # noqa: E402
-
-from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector  # noqa: E402
-from skdae.metrics import mse  # noqa: E402
-
-HERE = Path(__file__).resolve().parent
-MNIST = HERE.parents[1] / "shared" / "data" / "keras" / "datasets" / "mnist.npz"
-SEED = 0
-#: Test and training noise of the denoising section (the benchmarks' σ=0.4).
-SIGMA = 0.4
+TITLE = "Do the defaults pay off?"
 #: The dense default before issue 10, for comparison.
 PREVIOUS_DENSE = {"hidden_layer_sizes": (256, 64), "epochs": 50}
 
 
-class Report:
-    """Markdown tables, printed as they come and written at the end."""
-
-    def __init__(self, quick: bool):
-        self.quick = quick
-        self.lines: list[str] = []
-
-    def table(self, title: str, note: str, header: list[str], rows: list[list]):
-        lines = [f"## {title}", "", note, "", "| " + " | ".join(header) + " |"]
-        lines.append("|" + "---|" * len(header))
-        lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
-        text = "\n".join(lines) + "\n"
-        print(text, flush=True)
-        self.lines.append(text)
-
-    def write(self, path: Path, started: float, argv: list[str]):
-        import keras
-        import sklearn
-
-        total = time.perf_counter() - started
-        head = [
-            "# Do the defaults pay off?",
-            "",
-            f"Written by `python benchmarks/defaults.py {' '.join(argv)}`"
-            f"{' (quick: numbers mean nothing)' if self.quick else ''} on "
-            f"{os.cpu_count()} CPU cores, no GPU; keras {keras.__version__} "
-            f"({keras.backend.backend()}), scikit-learn {sklearn.__version__}; "
-            f"{time.strftime('%Y-%m-%d')}, total {total:.0f} s.",
-            "",
-        ]
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(head) + "\n" + "\n".join(self.lines))
-        print(f"wrote {path}")
-
-
-def timed(function):
-    start = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - start
+def section(title, note, header, rows):
+    """A section of the page: heading, note, table."""
+    return f"## {title}\n\n{note}\n\n{common.table(header, rows)}"
 
 
 def fit_classifier(model, X, y):
@@ -120,11 +68,10 @@ def met(ok: bool) -> str:
     return "yes" if ok else "no"
 
 
-def features(report: Report, quick: bool):
-    data = fmnist.load(n_train=512 if quick else None, n_test=256 if quick else None)
-    n_train = min(20_000, len(data.x_train))
-    X, y = data.x_train[:n_train], data.y_train[:n_train]
-    X_test, y_test = data.x_test, data.y_test
+def features(quick):
+    x_train, y_train, X_test, y_test = common.fashion_mnist(quick=quick)
+    n_train = min(20_000, len(x_train))
+    X, y = x_train[:n_train], y_train[:n_train]
     epochs = {"epochs": 1} if quick else {}
     flat = DenoisingAutoencoder(random_state=SEED, **epochs)
     models = {
@@ -182,7 +129,7 @@ def features(report: Report, quick: bool):
                 goal,
             ]
         )
-    report.table(
+    page = section(
         "Features for a classifier (Fashion-MNIST)",
         f"The first {n_train} training images with their labels, accuracy on the "
         f"{len(X_test)} clean test images; every parameter at its default (the "
@@ -200,6 +147,7 @@ def features(report: Report, quick: bool):
     )
 
     X, y = load_digits(return_X_y=True)  # pixels 0-16, as a new user passes them
+    folds = 2 if quick else 5
     digits_models = {
         "LogisticRegression()": LogisticRegression(),
         "DenoisingAutoencoder() -> LogisticRegression()": Pipeline(
@@ -214,7 +162,7 @@ def features(report: Report, quick: bool):
         with threadpool_limits(1), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ConvergenceWarning)
             scores, seconds = timed(
-                lambda model=model: cross_validate(model, X, y, cv=5)["test_score"]
+                lambda model=model: cross_validate(model, X, y, cv=folds)["test_score"]
             )
         n_warned = sum(issubclass(w.category, ConvergenceWarning) for w in caught)
         rows.append(
@@ -225,26 +173,31 @@ def features(report: Report, quick: bool):
                 n_warned,
             ]
         )
-    report.table(
-        "Features for a classifier (digits, 5-fold CV)",
-        "scikit-learn's bundled digits as `load_digits(return_X_y=True)` gives them "
-        "(pixels 0-16, 1797 images); `cross_validate(model, X, y, cv=5)`.",
-        ["model", "CV accuracy %", "5 fits s", "ConvergenceWarnings"],
-        rows,
+    return (
+        page
+        + "\n\n"
+        + section(
+            f"Features for a classifier (digits, {folds}-fold CV)",
+            "scikit-learn's bundled digits as `load_digits(return_X_y=True)` gives "
+            f"them (pixels 0-16, 1797 images); `cross_validate(model, X, y, "
+            f"cv={folds})`.",
+            ["model", "CV accuracy %", f"{folds} fits s", "ConvergenceWarnings"],
+            rows,
+        )
     )
 
 
-def denoising(report: Report, quick: bool):
-    data = fmnist.load(n_train=512 if quick else None, n_test=256 if quick else None)
-    X = data.x_train.reshape(len(data.x_train), -1)
-    clean = data.x_test.reshape(len(data.x_test), -1)
+def denoising(quick):
+    x_train, _, x_test, _ = common.fashion_mnist(quick=quick)
+    X = x_train.reshape(len(x_train), -1)
+    clean = x_test.reshape(len(x_test), -1)
     noise = NoiseInjector(noise_factor=SIGMA, clip=(0, 1))
     noisy = noise.set_params(random_state=SEED).fit_transform(clean)
     noisy_train = noise.set_params(random_state=1).fit_transform(X)
     noise.set_params(random_state=None)
     epochs = {"epochs": 1} if quick else {}
-    pca, pca_s = timed(lambda: PCA(64, random_state=SEED).fit(noisy_train))
-    pca_mse = mse(clean, pca.inverse_transform(pca.transform(noisy)))
+    pca_out, pca_s = common.pca_denoise(noisy_train, noisy)
+    pca_mse = mse(clean, pca_out)
     rows = [
         ["noisy input", f"{mse(clean, noisy):.4f}", "—", "—"],
         ["PCA(64), fitted on a noisy copy", f"{pca_mse:.4f}", f"{pca_s:.1f}", "—"],
@@ -257,15 +210,15 @@ def denoising(report: Report, quick: bool):
     }
     for label, (model, is_flat, bound) in models.items():
         model.set_params(noise=noise, random_state=SEED, **epochs)
-        train = X if is_flat else data.x_train
-        test = noisy if is_flat else noisy.reshape(data.x_test.shape)
+        train = X if is_flat else x_train
+        test = noisy if is_flat else noisy.reshape(x_test.shape)
         _, seconds = timed(lambda model=model, train=train: model.fit(train))
         error = mse(clean, model.denoise(test).reshape(clean.shape))
         goal = "—" if bound is None else f"<= {bound:.4f}: {met(error <= bound)}"
         rows.append(
             [f"{label}, {model.epochs} epochs", f"{error:.4f}", f"{seconds:.0f}", goal]
         )
-    report.table(
+    return section(
         "Denoising (Fashion-MNIST, σ=0.4)",
         f"{len(X)} training and {len(clean)} test images; gaussian noise σ={SIGMA} "
         "clipped to [0, 1], drawn afresh for every batch in training, one seeded "
@@ -277,16 +230,13 @@ def denoising(report: Report, quick: bool):
     )
 
 
-def _mnist(n_train: int, n_test: int):
-    digits = np.load(MNIST)
-    scale = np.float32(1 / 255)
-    return (
-        digits["x_train"][:n_train].astype(np.float32) * scale,
-        digits["x_test"][:n_test].astype(np.float32) * scale,
-    )
+def _mnist(n_train, n_test):
+    """The first MNIST training and test digits, float32 in [0, 1]."""
+    x_train, _, x_test, _ = common.mnist()
+    return x_train[:n_train], x_test[:n_test]
 
 
-def first_epoch(report: Report, quick: bool):
+def first_epoch(quick):
     rows = []
     cases = [(5000, 0.5), (20000, 0.5)] if not quick else [(256, 0.5)]
     for n_train, sigma in cases:
@@ -294,7 +244,7 @@ def first_epoch(report: Report, quick: bool):
         noise = NoiseInjector(noise_factor=sigma, clip=(0, 1))
         noisy = noise.set_params(random_state=SEED).fit_transform(X_test)
         plateau = float(np.mean(X.astype(np.float64) ** 2))
-        for seed in (0, 1):
+        for seed in (0, 1) if not quick else (0,):
             model = ConvDenoisingAutoencoder(
                 noise=noise.set_params(random_state=None),
                 epochs=5 if not quick else 2,
@@ -313,7 +263,7 @@ def first_epoch(report: Report, quick: bool):
                     met(model.loss_curve_[1] < plateau / 3),
                 ]
             )
-    report.table(
+    return section(
         "The first epoch counts (MNIST, default conv)",
         "`ConvDenoisingAutoencoder()` with gaussian noise clipped to [0, 1], 5 "
         "epochs, on the first MNIST training images; test MSE on 2,000 test "
@@ -333,8 +283,8 @@ def first_epoch(report: Report, quick: bool):
     )
 
 
-def inference(report: Report, quick: bool):
-    X, _ = _mnist(20_000 if not quick else 1024, 1)
+def inference(quick):
+    X, _ = _mnist(20_000 if not quick else 256, 1)
     X = X.reshape(len(X), -1)
     model = DenoisingAutoencoder(epochs=1, random_state=SEED).fit(X)
     keras_model = model.model_
@@ -359,7 +309,7 @@ def inference(report: Report, quick: bool):
     rows[0].append(f"<= 1.00 x best predict: {met(ratio <= 1.0)}")
     for row in rows[1:]:
         row.append("—")
-    report.table(
+    return section(
         "Inference speed (dense default, MNIST)",
         f"A default DenoisingAutoencoder fitted one epoch on {len(X)} MNIST rows; "
         "`denoise` on the same rows against Keras' `predict` of the same model, "
@@ -377,24 +327,5 @@ SECTIONS = {
 }
 
 
-def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny smoke run")
-    parser.add_argument("--only", nargs="+", choices=list(SECTIONS))
-    parser.add_argument("--out", type=Path, help="where to write the tables")
-    args = parser.parse_args(argv)
-    out = args.out or (
-        HERE / "output" / "defaults-quick.md"
-        if args.quick
-        else HERE / "results" / "defaults.md"
-    )
-    started = time.perf_counter()
-    report = Report(args.quick)
-    for name in args.only or SECTIONS:
-        SECTIONS[name](report, args.quick)
-    report.write(out, started, argv)
-
-
 if __name__ == "__main__":
-    main()
+    common.main("defaults", TITLE, SECTIONS)

@@ -1,134 +1,146 @@
-"""Benchmark ``memory``: peak resident memory of a fit on 60,000 x 784 float32.
+"""Peak resident memory of training on 60,000 x 784 float32 (188 MB).
 
-Each case runs in its own fresh process (``memory_probe.py``; the cases run at
-the same time, as a process's peak is its own): it loads the data as
-float32 (60000, 784), reads its resident memory (the baseline: Python, NumPy,
+Each case runs in a fresh process of this script (``--probe CASE ROWS``), both
+at once, as a process's peak is its own: it loads the data as float32
+(60000, 784), reads its resident memory (the baseline: Python, NumPy,
 TensorFlow, Keras and the data), resets the kernel's peak counter, trains one
-epoch and reads the peak (VmHWM). The difference is what training added.
+epoch, and reads the peak (VmHWM). Cases: skdae's ``DenoisingAutoencoder``
+with its default architecture, ``fit(X)``; and the seed scripts' way, a noisy
+copy of X in memory, then the same layers in hand-written Keras. Linux only.
+Goal: skdae's peak - baseline <= one copy of the data.
+
+    python benchmarks/memory.py            # about 1 min on 2 CPU cores
+    python benchmarks/memory.py --quick    # smoke run on 512 rows
 """
 
-from __future__ import annotations
-
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
-from config import SIGMA
-from context import Context
-from results import GOAL_COLUMNS, Column, Section, Table, goal
+import numpy as np
+
+import common
 from skdae import DenoisingAutoencoder
 
-NAME = "memory"
 TITLE = "Peak memory of training"
-#: Estimated minutes of a full run on 2 CPU cores: the run plan's guess, from the
-#: per-epoch times of the seeds, not a result.
-ESTIMATED_MINUTES = 1
-
-N_ROWS = 60_000
-QUICK_ROWS = 2_048
-PROBE = Path(__file__).with_name("memory_probe.py")
-PROBE_TIMEOUT = 1800
-
+ROWS, QUICK_ROWS = 60_000, 512
 CASES = {
-    "skdae": "skdae DenoisingAutoencoder(noise=NoiseInjector({sigma}, clip=(0, 1))), "
+    "skdae": "skdae DenoisingAutoencoder(noise=NoiseInjector(0.4, clip=(0, 1))), "
     "fit(X), 1 epoch",
-    "keras": "seed-script style: X_noisy = clip(X + {sigma} randn) kept in memory, "
-    "then hand-written Keras fit(X_noisy, X), 1 epoch",
+    "keras": "seed-script style: X_noisy = clip(X + 0.4 randn) kept in memory, then "
+    "hand-written Keras fit(X_noisy, X), 1 epoch",
 }
 
 
-def probe(cases: list[str], n_rows: int) -> dict[str, dict]:
-    """Run ``memory_probe.py case n_rows`` for every case, each in a fresh Python.
-
-    The processes run at the same time: each one's peak is its own.
-
-    Returns
-    -------
-    dict of str to dict
-        Each case's JSON report.
-    """
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+def run(quick):
+    rows = QUICK_ROWS if quick else ROWS
     processes = {
         case: subprocess.Popen(
-            [sys.executable, str(PROBE), case, str(n_rows)],
+            [sys.executable, __file__, "--probe", case, str(rows)],
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
             text=True,
-            env=env,
         )
-        for case in cases
+        for case in CASES
     }
-    found, errors = {}, []
+    table, reset = [], True
     for case, process in processes.items():
-        try:
-            stdout, stderr = process.communicate(timeout=PROBE_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
-            stderr += f"\n(killed after {PROBE_TIMEOUT} s)"
-        if process.returncode != 0:
-            errors.append(f"{case} (exit {process.returncode}):\n{stderr[-3000:]}")
-        else:
-            found[case] = json.loads(stdout.strip().splitlines()[-1])
-    if errors:
-        raise RuntimeError("memory probe failed: " + "\n".join(errors))
-    return found
-
-
-def run(ctx: Context) -> Section:
-    """Probe both cases; the goal is on skdae's increase over its baseline."""
-    n_rows = QUICK_ROWS if ctx.config.quick else N_ROWS
+        stdout, _ = process.communicate(timeout=1800)
+        if process.returncode:
+            raise RuntimeError(f"the {case} probe failed (exit {process.returncode})")
+        found = json.loads(stdout.splitlines()[-1])
+        reset &= found["peak_reset"]
+        increase = found["peak_mb"] - found["baseline_mb"]
+        data = found["data_mb"]
+        table.append(
+            [
+                CASES[case],
+                f"{data:.0f}",
+                f"{found['baseline_mb']:.0f}",
+                f"{found['peak_mb']:.0f}",
+                f"{increase:.0f}",
+                f"<= one copy of the data = {data:.0f} MB" if case == "skdae" else None,
+                increase <= data if case == "skdae" else None,
+            ]
+        )
     hidden = tuple(DenoisingAutoencoder().hidden_layer_sizes)
-    table = Table(
+    return "\n\n".join(
         [
-            Column("case", "case"),
-            Column("data", "data MB", ".0f"),
-            Column("baseline", "baseline MB (imports + data)", ".0f"),
-            Column("peak", "peak MB", ".0f"),
-            Column("increase", "peak - baseline MB", ".0f"),
-            *GOAL_COLUMNS,
+            f"{rows} Fashion-MNIST training images as float32 ({rows}, 784), the "
+            f"default architecture (hidden_layer_sizes={hidden}) on both sides, "
+            "batch 128, each case in a fresh process. Baseline: VmRSS after "
+            "loading the data (with the TensorFlow and Keras imports). Peak: VmHWM "
+            "after one epoch. MB are 10^6 bytes.",
+            common.table(
+                [
+                    "case",
+                    "data MB",
+                    "baseline MB (imports + data)",
+                    "peak MB",
+                    "peak - baseline MB",
+                    "goal",
+                    "met",
+                ],
+                table,
+            ),
+            "- The peak counter was reset after the baseline, so the peak is that of "
+            "training alone."
+            if reset
+            else "- The kernel refused to reset the peak counter: a peak reached "
+            "while loading the data counts too.",
         ]
     )
-    ctx.log(f"{NAME}: {', '.join(CASES)}, each in a fresh process, {n_rows} rows")
-    reports = probe(list(CASES), n_rows)
-    for case, label in CASES.items():
-        found = reports[case]
-        increase = found["peak_mb"] - found["baseline_mb"]
-        row = table.add(
-            case=label.format(sigma=SIGMA),
-            data=found["data_mb"],
-            baseline=found["baseline_mb"],
-            peak=found["peak_mb"],
-            increase=increase,
+
+
+def status_mb(field):
+    """A field of ``/proc/self/status`` (VmRSS, VmHWM) in MB."""
+    with open("/proc/self/status", encoding="utf-8") as status:
+        for line in status:
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) * 1024 / 1e6
+    raise RuntimeError(f"no {field} in /proc/self/status")
+
+
+def probe(case, rows):
+    """Load the data, read the baseline, train one epoch, print the peak as JSON."""
+    import keras
+
+    X = common.fashion_mnist(rows, 1)[0].reshape(-1, 784)
+    try:  # reset VmHWM to the current resident size (Linux 4.0+)
+        with open("/proc/self/clear_refs", "w", encoding="utf-8") as clear_refs:
+            clear_refs.write("5")
+        reset = True
+    except OSError:
+        reset = False
+    baseline = status_mb("VmRSS")
+    hidden = DenoisingAutoencoder().hidden_layer_sizes
+    if case == "skdae":
+        DenoisingAutoencoder(noise=common.gaussian(), epochs=1, random_state=0).fit(X)
+    else:  # the seed scripts: a noisy copy in memory, then Keras' fit
+        rng = np.random.default_rng(0)
+        X_noisy = X + 0.4 * rng.standard_normal(X.shape, dtype=np.float32)
+        np.clip(X_noisy, 0, 1, out=X_noisy)
+        keras.utils.set_random_seed(0)
+        inputs = keras.Input((784,))
+        x = inputs
+        for units in [*hidden, *reversed(hidden[:-1])]:
+            x = keras.layers.Dense(units, activation="relu")(x)
+        model = keras.Model(inputs, keras.layers.Dense(784, activation="sigmoid")(x))
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(X_noisy, X, epochs=1, batch_size=128, verbose=0)
+    print(
+        json.dumps(
+            {
+                "data_mb": X.nbytes / 1e6,
+                "baseline_mb": baseline,
+                "peak_mb": status_mb("VmHWM"),
+                "peak_reset": reset,
+            }
         )
-        if case == "skdae":
-            row.update(
-                goal(
-                    increase,
-                    "<=",
-                    found["data_mb"],
-                    f"<= one copy of the data = {found['data_mb']:.0f} MB",
-                )
-            )
-    peak_note = (
-        "The peak counter was reset after the baseline, so the peak is that of "
-        "training alone."
-        if all(report["peak_reset"] for report in reports.values())
-        else "The kernel refused to reset the peak counter (/proc/self/clear_refs), "
-        "so a peak reached while loading the data counts too."
     )
-    return Section(
-        name=NAME,
-        title=TITLE,
-        description=(
-            f"{n_rows} Fashion-MNIST training images as float32 "
-            f"({n_rows}, 784), default architecture (hidden_layer_sizes={hidden}) "
-            "on both sides, batch 128, each case in a fresh process. Baseline: "
-            "VmRSS after loading the data, so it includes the TensorFlow/Keras "
-            "imports. Peak: VmHWM after one epoch. MB are 10^6 bytes."
-        ),
-        tables=[table],
-        notes=[peak_note],
-    )
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--probe"]:
+        probe(sys.argv[2], int(sys.argv[3]))
+    else:
+        common.main("memory", TITLE, run)

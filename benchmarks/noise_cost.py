@@ -1,87 +1,82 @@
-"""Benchmark ``noise_cost``: fresh noise every batch against one fixed noisy copy.
+"""The cost of fresh noise for every batch, against one fixed noisy copy.
 
-The same skdae model trained on clean images with its noise layer drawing new
-noise for every batch, ``fit(X)``, and trained paired on a noisy copy made once,
-``fit(noisy_copy, clean=X)``, which turns the noise layer off.
+The same ``ConvDenoisingAutoencoder(filters=(16, 8))``, 2 epochs on the 60,000
+Fashion-MNIST training images, gaussian σ=0.4 clipped: drawing new noise in the
+model for every batch, ``fit(X)``, against training paired on a noisy copy made
+beforehand, ``fit(noisy_copy, clean=X)`` (which turns the noise layer off).
+3 interleaved repeats, medians. Goal: fresh / fixed <= 1.05.
+
+    python benchmarks/noise_cost.py            # about 3 min on 2 CPU cores
+    python benchmarks/noise_cost.py --quick    # smoke run on tiny subsets
 """
 
-from __future__ import annotations
+import statistics
 
-from config import SEED, SIGMA, TRAIN_COPY_SEED, corrupted, gaussian
-from context import Context
-from measure import interleaved, median, timed
-from progress import plural
-from results import GOAL_COLUMNS, Column, Section, Table, goal
+import common
 from skdae import ConvDenoisingAutoencoder
 
-NAME = "noise_cost"
 TITLE = "Cost of fresh noise per batch"
-#: Estimated minutes of a full run on 2 CPU cores: the run plan's guess, from the
-#: per-epoch times of the seeds, not a result.
-ESTIMATED_MINUTES = 3
-
-FILTERS = (16, 8)
-EPOCHS = 2
-REPEATS = 3
-#: Goal: fresh-noise training time over fixed-copy training time.
+FILTERS, EPOCHS, REPEATS = (16, 8), 2, 3
 RATIO_GOAL = 1.05
 
 
-def run(ctx: Context) -> Section:
-    """Time both trainings, interleaved, and compare medians."""
-    x_train = ctx.data.x_train
-    epochs, repeats = ctx.config.epochs(EPOCHS), ctx.config.repeats(REPEATS)
-    copy, copy_seconds = timed(lambda: corrupted(gaussian(), x_train, TRAIN_COPY_SEED))
+def run(quick):
+    x_train, _, _, _ = common.fashion_mnist(quick=quick)
+    epochs, repeats = (1, 1) if quick else (EPOCHS, REPEATS)
+    copy, copy_seconds = common.timed(
+        lambda: common.corrupt(common.gaussian(), x_train, common.COPY_SEED)
+    )
 
-    def estimator():
+    def model():
         return ConvDenoisingAutoencoder(
-            filters=FILTERS, noise=gaussian(), epochs=epochs, random_state=SEED
+            filters=FILTERS,
+            noise=common.gaussian(),
+            epochs=epochs,
+            random_state=common.SEED,
         )
 
-    ctx.log(
-        f"{NAME}: {repeats} x (fresh noise, fixed copy), {plural(epochs, 'epoch')} each"
-    )
-    times = interleaved(
-        {
-            "fresh": lambda: estimator().fit(x_train),
-            "fixed": lambda: estimator().fit(copy, clean=x_train),
-        },
-        repeats,
-    )
-    fresh, fixed = median(times["fresh"]), median(times["fixed"])
-    table = Table(
+    fresh, fixed = [], []
+    for _ in range(repeats):  # interleaved
+        fresh.append(common.timed(lambda: model().fit(x_train))[1])
+        fixed.append(common.timed(lambda: model().fit(copy, clean=x_train))[1])
+    ratio = statistics.median(fresh) / statistics.median(fixed)
+    rows = [
         [
-            Column("training", "training"),
-            Column("all", "fit s (each)", ".2f"),
-            Column("median", "fit s (median)", ".2f"),
-            Column("ratio", "ratio to fixed copy", ".3f"),
-            *GOAL_COLUMNS,
-        ]
-    )
-    table.add(
-        training="fit(X): fresh noise drawn in the model for every batch",
-        all=times["fresh"],
-        median=fresh,
-        ratio=fresh / fixed,
-        **goal(fresh / fixed, "<=", RATIO_GOAL),
-    )
-    table.add(
-        training="fit(noisy_copy, clean=X): one fixed noisy copy, made beforehand",
-        all=times["fixed"],
-        median=fixed,
-        ratio=1.0,
-    )
-    return Section(
-        name=NAME,
-        title=TITLE,
-        description=(
-            f"ConvDenoisingAutoencoder(filters={FILTERS}), "
-            f"{plural(epochs, 'epoch')} on {len(x_train)} images, gaussian "
-            f"σ={SIGMA} clipped; {plural(repeats, 'interleaved repeat')}, medians."
-        ),
-        tables=[table],
-        notes=[
-            f"Making the fixed noisy copy (not counted above) took {copy_seconds:.2f} "
-            f"s and holds {copy.nbytes / 1e6:.0f} MB."
+            "fit(X): fresh noise drawn in the model for every batch",
+            ", ".join(f"{s:.2f}" for s in fresh),
+            f"{statistics.median(fresh):.2f}",
+            f"{ratio:.3f}",
+            f"<= {RATIO_GOAL}",
+            ratio <= RATIO_GOAL,
         ],
+        [
+            "fit(noisy_copy, clean=X): one fixed noisy copy, made beforehand",
+            ", ".join(f"{s:.2f}" for s in fixed),
+            f"{statistics.median(fixed):.2f}",
+            "1.000",
+            None,
+            None,
+        ],
+    ]
+    return (
+        f"ConvDenoisingAutoencoder(filters={FILTERS}), epochs={epochs} on "
+        f"{len(x_train)} images, gaussian σ=0.4 clipped; {repeats} interleaved "
+        "repeats, medians.\n\n"
+        + common.table(
+            [
+                "training",
+                "fit s (each)",
+                "fit s (median)",
+                "ratio to fixed copy",
+                "goal",
+                "met",
+            ],
+            rows,
+        )
+        + f"\n\n- Making the fixed noisy copy (not counted above) took "
+        f"{copy_seconds:.2f} s and holds {copy.nbytes / 1e6:.0f} MB."
     )
+
+
+if __name__ == "__main__":
+    common.main("noise_cost", TITLE, run)

@@ -44,6 +44,7 @@ import sys
 import time
 from importlib import metadata
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from sklearn.decomposition import PCA
@@ -51,7 +52,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.metrics import roc_auc_score
 from sklearn.svm import OneClassSVM
 
-import fmnist  # before Keras: it points KERAS_HOME at the offline copy
+import common
 from skdae import AutoencoderOutlierDetector, ConvDenoisingAutoencoder
 
 HERE = Path(__file__).resolve().parent
@@ -327,7 +328,12 @@ def main(argv: list[str] | None = None) -> int:
     out_path = args.out or (QUICK_OUT if args.quick else FULL_OUT)
     out_path.parent.mkdir(parents=True, exist_ok=True)
 
-    data = fmnist.load(n_test=QUICK_TEST if args.quick else None)
+    x_train, y_train, x_test, y_test = common.fashion_mnist(
+        n_test=QUICK_TEST if args.quick else None
+    )
+    data = SimpleNamespace(
+        x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test
+    )
     if args.quick:  # the first QUICK_TRAIN training images of each class
         keep = np.concatenate(
             [np.flatnonzero(data.y_train == c)[:QUICK_TRAIN] for c in range(10)]

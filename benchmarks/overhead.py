@@ -1,61 +1,51 @@
-"""Benchmark ``overhead``: skdae against the same network written by hand in Keras.
+"""Overhead of skdae over the same network written by hand in Keras.
 
-Identical layers (stride-2 conv net with 16 and 8 filters), identical data (the
-fixed noisy copy as input, the clean images as target) and no synthetic noise on
-either side: skdae trains paired, ``fit(noisy, clean=clean)``, which turns its
-noise layer off. What is left is the cost of the wrapper: validation, batching
-through a ``PyDataset``, callbacks, and eager batched inference.
+``ConvDenoisingAutoencoder(filters=(16, 8))`` against the seed-000 net in Keras
+(the layers are checked to match: types, settings, initializer classes), on the
+same data with no noise on either side: 2 epochs on one fixed noisy copy of the
+60,000 training images with the clean images as target, batch 128, shuffling
+(skdae trains paired, ``fit(noisy, clean=X)``, which turns its noise layer
+off); then ``denoise`` against ``model.predict`` and ``transform`` against the
+encoder's ``predict`` on the 10,000 test images. 3 interleaved repeats (skdae,
+Keras, skdae, ...), medians. Goal: skdae / Keras <= 1.03 for each.
+
+    python benchmarks/overhead.py            # about 3 min on 2 CPU cores
+    python benchmarks/overhead.py --quick    # smoke run on tiny subsets
 """
 
-from __future__ import annotations
+import statistics
 
-import keras
-
-from config import SEED, gaussian
-from context import Context
-from keras_reference import conv_autoencoder, layer_signature
-from measure import interleaved, median
-from progress import plural
-from results import GOAL_COLUMNS, Column, Section, Table, goal
+import common
 from skdae import ConvDenoisingAutoencoder
 
-NAME = "overhead"
 TITLE = "Overhead of skdae over hand-written Keras"
-#: Estimated minutes of a full run on 2 CPU cores: the run plan's guess, from the
-#: per-epoch times of the seeds, not a result.
-ESTIMATED_MINUTES = 4
-
-FILTERS = (16, 8)
-EPOCHS = 2
-BATCH_SIZE = 128
-REPEATS = 3
-#: Goal: skdae's median time over Keras', for training and for inference.
+FILTERS, EPOCHS, BATCH_SIZE, REPEATS = (16, 8), 2, 128, 3
 RATIO_GOAL = 1.03
 
 
-def run(ctx: Context) -> Section:
-    """Time training and inference of both, interleaved, and compare medians."""
-    x_train, noisy_train = ctx.data.x_train, ctx.noisy_train_copy
-    noisy_test = ctx.noisy_test
-    epochs, repeats = ctx.config.epochs(EPOCHS), ctx.config.repeats(REPEATS)
+def run(quick):
+    import keras
+
+    x_train, _, x_test, _ = common.fashion_mnist(quick=quick)
+    noisy_copy = common.corrupt(common.gaussian(), x_train, common.COPY_SEED)
+    noisy_test = common.corrupt(common.gaussian(), x_test)
+    epochs, repeats = (1, 1) if quick else (EPOCHS, REPEATS)
     fitted = {}
 
     def fit_skdae():
-        estimator = ConvDenoisingAutoencoder(
+        fitted["skdae"] = ConvDenoisingAutoencoder(
             filters=FILTERS,
-            noise=gaussian(),
             epochs=epochs,
             batch_size=BATCH_SIZE,
             shuffle=True,
-            random_state=SEED,
-        )
-        fitted["skdae"] = estimator.fit(noisy_train, clean=x_train)
+            random_state=common.SEED,
+        ).fit(noisy_copy, clean=x_train)
 
     def fit_keras():
-        keras.utils.set_random_seed(SEED)
-        model, encoder = conv_autoencoder(FILTERS)
+        keras.utils.set_random_seed(common.SEED)
+        model, encoder = common.seed_net(FILTERS)
         model.fit(
-            noisy_train[..., None],
+            noisy_copy[..., None],
             x_train[..., None],
             epochs=epochs,
             batch_size=BATCH_SIZE,
@@ -64,86 +54,101 @@ def run(ctx: Context) -> Section:
         )
         fitted["keras"] = model, encoder
 
-    ctx.log(
-        f"{NAME}: training, {repeats} x (skdae, keras), {plural(epochs, 'epoch')} each"
-    )
-    times = {"fit": interleaved({"skdae": fit_skdae, "keras": fit_keras}, repeats)}
-    estimator, (model, encoder) = fitted["skdae"], fitted["keras"]
+    times = {"fit": interleaved(fit_skdae, fit_keras, repeats)}
+    ours, (model, encoder) = fitted["skdae"], fitted["keras"]
     images = noisy_test[..., None]
-    ctx.log(f"{NAME}: inference, {repeats} x (skdae, keras)")
     times["denoise"] = interleaved(
-        {
-            "skdae": lambda: estimator.denoise(noisy_test),
-            "keras": lambda: model.predict(images, batch_size=BATCH_SIZE, verbose=0),
-        },
+        lambda: ours.denoise(noisy_test),
+        lambda: model.predict(images, batch_size=BATCH_SIZE, verbose=0),
         repeats,
     )
     times["transform"] = interleaved(
-        {
-            "skdae": lambda: estimator.transform(noisy_test),
-            "keras": lambda: encoder.predict(images, batch_size=BATCH_SIZE, verbose=0),
-        },
+        lambda: ours.transform(noisy_test),
+        lambda: encoder.predict(images, batch_size=BATCH_SIZE, verbose=0),
         repeats,
     )
-
-    table = Table(
+    labels = {
+        "fit": f"fit, epochs={epochs} on {len(x_train)} images (paired, no noise) "
+        "vs model build + compile + fit",
+        "denoise": f"denoise({len(x_test)} images) vs model.predict",
+        "transform": f"transform({len(x_test)} images) vs encoder.predict",
+    }
+    rows = []
+    for key, label in labels.items():
+        skdae_s, keras_s = times[key]
+        ratio = statistics.median(skdae_s) / statistics.median(keras_s)
+        rows.append(
+            [
+                label,
+                ", ".join(f"{s:.2f}" for s in skdae_s),
+                ", ".join(f"{s:.2f}" for s in keras_s),
+                f"{statistics.median(skdae_s):.2f}",
+                f"{statistics.median(keras_s):.2f}",
+                f"{ratio:.3f}",
+                f"<= {RATIO_GOAL}",
+                ratio <= RATIO_GOAL,
+            ]
+        )
+    same = signature(ours.model_) == signature(model)
+    return "\n\n".join(
         [
-            Column("operation", "operation"),
-            Column("skdae_all", "skdae s (each)", ".2f"),
-            Column("keras_all", "Keras s (each)", ".2f"),
-            Column("skdae", "skdae s (median)", ".2f"),
-            Column("keras", "Keras s (median)", ".2f"),
-            Column("ratio", "ratio skdae/Keras", ".3f"),
-            *GOAL_COLUMNS,
+            f"ConvDenoisingAutoencoder(filters={FILTERS}) against the seed-000 net "
+            f"in Keras, batch {BATCH_SIZE}, shuffling on, on a fixed noisy copy of "
+            f"{len(x_train)} training images with the clean images as target; "
+            f"{repeats} interleaved repeats, medians. Keras predicts with "
+            "model.predict; skdae's denoise and transform run Keras' compiled "
+            "predict_on_batch on batches.",
+            common.table(
+                [
+                    "operation",
+                    "skdae s (each)",
+                    "Keras s (each)",
+                    "skdae s (median)",
+                    "Keras s (median)",
+                    "ratio skdae/Keras",
+                    "goal",
+                    "met",
+                ],
+                rows,
+            ),
+            "- Architecture check: "
+            + (
+                "the two networks have the same layers, settings and initializer "
+                "classes."
+                if same
+                else "FAILED, the networks differ."
+            ),
         ]
     )
-    operations = {
-        "fit": f"fit, {plural(epochs, 'epoch')} on {len(x_train)} images (paired, "
-        "no noise) vs model build + compile + fit",
-        "denoise": f"denoise({len(noisy_test)} images) vs model.predict",
-        "transform": f"transform({len(noisy_test)} images) vs encoder.predict",
-    }
-    for key, label in operations.items():
-        skdae_median = median(times[key]["skdae"])
-        keras_median = median(times[key]["keras"])
-        ratio = skdae_median / keras_median
-        table.add(
-            operation=label,
-            skdae_all=times[key]["skdae"],
-            keras_all=times[key]["keras"],
-            skdae=skdae_median,
-            keras=keras_median,
-            ratio=ratio,
-            **goal(ratio, "<=", RATIO_GOAL),
-        )
-    return Section(
-        name=NAME,
-        title=TITLE,
-        description=(
-            f"ConvDenoisingAutoencoder(filters={FILTERS}) against the seed-000 net "
-            f"written in Keras (see benchmarks/keras_reference.py), batch "
-            f"{BATCH_SIZE}, shuffling on, on the fixed noisy copy of the "
-            f"{len(x_train)} training images with the clean images as target. "
-            f"{plural(repeats, 'interleaved repeat')} (skdae, Keras, skdae, ...); "
-            "medians. "
-            "Keras predicts with model.predict (a compiled function, traced on its "
-            "first call); skdae's denoise and transform call Keras' compiled "
-            "predict_on_batch on batches of its batch_size."
-        ),
-        tables=[table],
-        notes=[_architecture_note(estimator, model)],
-    )
 
 
-def _architecture_note(estimator: ConvDenoisingAutoencoder, model) -> str:
-    ours, theirs = layer_signature(estimator.model_), layer_signature(model)
-    if ours == theirs:
-        layers = ", ".join(name for name, _, _ in ours)
-        return (
-            "Architecture check: the two networks have identical layers, types, "
-            f"settings and initializer classes ({layers})."
-        )
-    return (
-        "Architecture check FAILED, the networks differ: skdae "
-        f"{ours} vs Keras {theirs}."
-    )
+def interleaved(ours, theirs, repeats):
+    """Wall seconds of ``repeats`` calls of each, alternating them (a drift in
+    the machine's load then hits both alike)."""
+    times = ([], [])
+    for _ in range(repeats):
+        for function, seconds in zip((ours, theirs), times, strict=True):
+            seconds.append(common.timed(function)[1])
+    return times
+
+
+def signature(model):
+    """The computing layers (nested models flattened; input and noise layers and
+    names left out), by type, settings and kernel initializer class."""
+    import keras
+
+    found = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            found += signature(layer)
+        elif not isinstance(layer, keras.layers.InputLayer) and layer.name != "noise":
+            config = layer.get_config()
+            keys = ("filters", "kernel_size", "strides", "padding", "activation")
+            settings = [(k, str(config[k])) for k in (*keys, "use_bias") if k in config]
+            initializer = (config.get("kernel_initializer") or {}).get("class_name")
+            found.append((type(layer).__name__, settings, initializer))
+    return found
+
+
+if __name__ == "__main__":
+    common.main("overhead", TITLE, run)

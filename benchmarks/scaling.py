@@ -1,107 +1,107 @@
-"""Benchmark ``scaling``: training time against the number of images, and
-inference throughput, of the default ConvDenoisingAutoencoder."""
+"""Training time against the number of images, and inference throughput.
 
-from __future__ import annotations
+The default ``ConvDenoisingAutoencoder`` (gaussian σ=0.4 noise), 3 epochs on
+the first 10,000, 30,000 and 60,000 Fashion-MNIST training images, each
+epoch timed by a Keras callback (the first one includes tracing); then
+``denoise`` and ``transform`` on the 10,000 test images, 3 repeats, medians.
+Goal: the time per image at each size within 15 % of that at 10,000 images.
 
-from config import SEED, gaussian
-from context import Context
-from measure import EpochTimer, interleaved, median
-from progress import plural
-from results import GOAL_COLUMNS, Column, Section, Table, goal
+    python benchmarks/scaling.py            # about 3 min on 2 CPU cores
+    python benchmarks/scaling.py --quick    # smoke run on tiny subsets
+"""
+
+import statistics
+import time
+
+import common
 from skdae import ConvDenoisingAutoencoder
 
-NAME = "scaling"
 TITLE = "Scaling with the number of images, and throughput"
-#: Estimated minutes of a full run on 2 CPU cores: the run plan's guess, from the
-#: per-epoch times of the seeds, not a result.
-ESTIMATED_MINUTES = 2
-
-SIZES = (10_000, 30_000, 60_000)
-EPOCHS = 3
-REPEATS = 3
-#: Goal: time per image within this fraction of the smallest size's.
-LINEAR_TOLERANCE = 0.15
+SIZES, EPOCHS, REPEATS = (10_000, 30_000, 60_000), 3, 3
+TOLERANCE = 0.15
 
 
-def run(ctx: Context) -> Section:
-    """Fit at each size and time the epochs; then time denoise and transform."""
-    x_train, noisy_test = ctx.data.x_train, ctx.noisy_test
-    epochs, repeats = ctx.config.epochs(EPOCHS), ctx.config.repeats(REPEATS)
-    sizes = sorted({ctx.config.rows(n, len(x_train)) for n in SIZES})
-    fit_table = Table(
-        [
-            Column("n", "images", "d"),
-            Column("epochs", "epoch s (each)", ".2f"),
-            Column("epoch", "s per epoch (median)", ".2f"),
-            Column("per_image", "µs per image", ".1f"),
-            Column("relative", "relative to the smallest", ".3f"),
-            *GOAL_COLUMNS,
-        ],
-        caption=f"Training, {plural(epochs, 'epoch')} per size:",
-    )
-    reference = None
+def epoch_timer():
+    """A Keras callback, and the list of epoch wall seconds it fills."""
+    import keras
+
+    seconds = []
+
+    def begin(epoch, logs):
+        seconds.append(-time.perf_counter())
+
+    def end(epoch, logs):
+        seconds[-1] += time.perf_counter()
+
+    callback = keras.callbacks.LambdaCallback(on_epoch_begin=begin, on_epoch_end=end)
+    return callback, seconds
+
+
+def run(quick):
+    x_train, _, x_test, _ = common.fashion_mnist(quick=quick)
+    noisy_test = common.corrupt(common.gaussian(), x_test)
+    sizes = (64, 128, 256) if quick else SIZES
+    epochs, repeats = (1, 1) if quick else (EPOCHS, REPEATS)
+    rows, reference = [], None
     for n in sizes:
-        timer = EpochTimer()
+        timer, seconds = epoch_timer()
         model = ConvDenoisingAutoencoder(
-            noise=gaussian(), epochs=epochs, callbacks=[timer], random_state=SEED
-        )
-        ctx.log(f"{NAME}: fit on {n} images, {plural(epochs, 'epoch')}")
-        model.fit(x_train[:n])
-        per_epoch = median(timer.epoch_seconds)
-        per_image = per_epoch / n
-        reference = per_image if reference is None else reference
+            noise=common.gaussian(),
+            epochs=epochs,
+            callbacks=[timer],
+            random_state=common.SEED,
+        ).fit(x_train[:n])
+        per_image = statistics.median(seconds) / n
+        reference = reference or per_image
         relative = per_image / reference
-        row = fit_table.add(
-            n=n,
-            epochs=timer.epoch_seconds,
-            epoch=per_epoch,
-            per_image=1e6 * per_image,
-            relative=relative,
+        rows.append(
+            [
+                n,
+                ", ".join(f"{s:.2f}" for s in seconds),
+                f"{statistics.median(seconds):.2f}",
+                f"{1e6 * per_image:.1f}",
+                f"{relative:.3f}",
+                None if n == sizes[0] else f"within {TOLERANCE:.0%} of {sizes[0]}'s",
+                None if n == sizes[0] else abs(relative - 1) <= TOLERANCE,
+            ]
         )
-        if n != sizes[0]:
-            row.update(
-                goal(
-                    abs(relative - 1),
-                    "<=",
-                    LINEAR_TOLERANCE,
-                    f"linear: within {LINEAR_TOLERANCE:.0%} of {sizes[0]} images'",
-                )
-            )
-
-    ctx.log(f"{NAME}: throughput, {plural(repeats, 'repeat')}")
-    times = interleaved(
-        {
-            "denoise": lambda: model.denoise(noisy_test),
-            "transform": lambda: model.transform(noisy_test),
-        },
-        repeats,
-    )
-    speed_table = Table(
+    speed = []
+    for name in ("denoise", "transform"):
+        method = getattr(model, name)
+        calls = [common.timed(lambda m=method: m(noisy_test)) for _ in range(repeats)]
+        seconds = [s for _, s in calls]
+        median = statistics.median(seconds)
+        speed.append(
+            [
+                f"{name}()",
+                ", ".join(f"{s:.3f}" for s in seconds),
+                f"{median:.3f}",
+                f"{len(noisy_test) / median:,.0f}",
+            ]
+        )
+    return "\n\n".join(
         [
-            Column("operation", "operation"),
-            Column("all", "s (each)", ".3f"),
-            Column("median", "s (median)", ".3f"),
-            Column("throughput", "images/s", ",.0f"),
-        ],
-        caption=f"Inference on the {len(noisy_test)} noisy test images, by the "
-        f"model fitted on {sizes[-1]} images:",
+            f"ConvDenoisingAutoencoder() defaults ({tuple(model.filters)} filters, "
+            f"batch {model.batch_size}), gaussian σ=0.4; the first n training "
+            f"images, epochs={epochs}.",
+            common.table(
+                [
+                    "images",
+                    "epoch s (each)",
+                    "s per epoch (median)",
+                    "µs per image",
+                    "relative to the smallest",
+                    "goal",
+                    "met",
+                ],
+                rows,
+            ),
+            f"Inference on the {len(noisy_test)} noisy test images by the model "
+            f"fitted on {sizes[-1]} images, {repeats} repeats:",
+            common.table(["operation", "s (each)", "s (median)", "images/s"], speed),
+        ]
     )
-    for operation, seconds in times.items():
-        speed_table.add(
-            operation=f"{operation}()",
-            all=seconds,
-            median=median(seconds),
-            throughput=len(noisy_test) / median(seconds),
-        )
-    return Section(
-        name=NAME,
-        title=TITLE,
-        description=(
-            f"ConvDenoisingAutoencoder() with its default architecture and batch "
-            f"size ({tuple(model.filters)} filters, batch {model.batch_size}), "
-            f"gaussian σ=0.4 noise; the first n training images. Epoch times come "
-            "from a Keras callback; the first epoch includes tracing the training "
-            f"function. Inference: {plural(repeats, 'repeat')}, median."
-        ),
-        tables=[fit_table, speed_table],
-    )
+
+
+if __name__ == "__main__":
+    common.main("scaling", TITLE, run)

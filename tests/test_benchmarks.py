@@ -1,23 +1,27 @@
-"""The benchmark runner: its quick mode runs every benchmark and writes every table.
+"""The benchmark scripts: each one's quick mode runs and writes a well-formed page.
 
-Quick mode trains on 512 random training images for one epoch, so this smoke test
-catches a broken benchmark in about a minute on 2 idle cores (the numbers it
-writes mean nothing). The full run is ``make benchmarks``.
+Quick mode trains on 256 random Fashion-MNIST images for one epoch (the numbers
+it writes mean nothing), so these smoke tests catch a broken benchmark in a few
+seconds each. They run the scripts in this process (one TensorFlow start-up for
+all of them) through the same ``main`` their command line calls, with
+TensorFlow's functions run eagerly: tracing a graph for each of some thirty
+tiny fits would cost more than the fits, and the rest of the suite tests the
+traced paths. The full runs are ``make benchmarks``.
 """
 
-import json
-import os
+import importlib.util
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-RUNNER = ROOT / "benchmarks" / "run.py"
-FASHION_MNIST = ROOT.parent / "shared" / "data" / "keras" / "datasets" / "fashion-mnist"
-SECTIONS = (
+BENCHMARKS = ROOT / "benchmarks"
+DATASETS = ROOT.parent / "shared" / "data" / "keras" / "datasets"
+#: The scripts on the shared command line of benchmarks/common.py.
+SCRIPTS = (
+    "defaults",
     "quality",
     "pipeline",
     "seeds",
@@ -28,115 +32,166 @@ SECTIONS = (
     "memory",
     "scaling",
 )
-#: A hang guard: the run takes about a minute, more on busy shared cores.
-TIMEOUT = 300
-NUMBER = re.compile(r"^-?[\d,]*\.?\d+$")
+NUMBER = re.compile(r"^-?[\d,]*\.?\d+( ± [\d.]+)?$")
+
+pytestmark = pytest.mark.skipif(
+    not (DATASETS / "fashion-mnist").is_dir(),
+    reason=f"Fashion-MNIST is not in {DATASETS}; the scripts would download it",
+)
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory):
-    """Run ``benchmarks/run.py --quick`` once; return its output folder."""
-    out = tmp_path_factory.mktemp("benchmarks") / "RESULTS.md"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", "MPLBACKEND": "Agg"}
-    env.pop("KERAS_HOME", None)  # read the shared copy of the data, never download
-    done = subprocess.run(
-        [sys.executable, str(RUNNER), "--quick", "--out", str(out)],
-        cwd=out.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-    )
-    assert done.returncode == 0, done.stderr[-5000:]
-    return out
+def load(tmp_path_factory):
+    """``load(name)``: the script ``benchmarks/<name>.py`` as a module.
+
+    ``common`` is registered under its own name, as the scripts import it, and
+    removed afterwards.
+    """
+    loaded = {}
+
+    def load(name):
+        if name not in loaded:
+            spec = importlib.util.spec_from_file_location(
+                name if name == "common" else f"benchmark_{name}",
+                BENCHMARKS / f"{name}.py",
+            )
+            module = importlib.util.module_from_spec(spec)
+            if name == "common":
+                sys.modules["common"] = module
+            spec.loader.exec_module(module)
+            loaded[name] = module
+        return loaded[name]
+
+    load("common")
+    import keras
+
+    if keras.backend.backend() == "tensorflow":  # no tracing: the rest tests it
+        import tensorflow as tf
+
+        tf.config.run_functions_eagerly(True)
+        yield load
+        tf.config.run_functions_eagerly(False)
+    else:
+        yield load
+    sys.modules.pop("common", None)
 
 
-def _sections(text):
-    """``{name: section text}`` from the report's ``## ... [name]`` headings."""
-    parts = re.split(r"^## ", text, flags=re.MULTILINE)[1:]
-    found = {}
-    for part in parts:
-        heading = part.splitlines()[0]
-        match = re.fullmatch(r"\d+\. .+ \[(\w+)\]", heading)
-        assert match, f"malformed heading {heading!r}"
-        found[match.group(1)] = part
-    return found
-
-
-def _tables(section):
-    """Each markdown table of a section as (headings, rows of cells)."""
-    tables, lines = [], section.splitlines()
+def tables(text):
+    """Each markdown table of a page as (headings, rows of cells)."""
+    found, lines = [], text.splitlines()
     for i, line in enumerate(lines):
-        if line.startswith("|---") and i > 0:
-            headings = _cells(lines[i - 1])
+        if line.startswith("|---"):
             rows = []
             for row in lines[i + 1 :]:
                 if not row.startswith("|"):
                     break
-                rows.append(_cells(row))
-            tables.append((headings, rows))
-    return tables
+                rows.append(cells(row))
+            found.append((cells(lines[i - 1]), rows))
+    return found
 
 
-def _cells(line):
-    return [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+def cells(line):
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
 
 
-pytestmark = pytest.mark.skipif(
-    not FASHION_MNIST.is_dir(),
-    reason=f"Fashion-MNIST is not in {FASHION_MNIST}; the quick run would download it",
-)
+def check_page(text):
+    """Header, and tables whose rows are complete, with numbers and verdicts."""
+    assert re.search(r"^- command: `python benchmarks/\w+\.py .*--quick", text, re.M)
+    assert re.search(r"^- date: \d{4}-\d\d-\d\d, wall time .+, commit ", text, re.M)
+    assert re.search(r"^- machine: .+ CPU cores, Keras backend \w+", text, re.M)
+    found = tables(text)
+    assert found, "no table"
+    for headings, rows in found:
+        assert rows, f"a table without rows: {headings}"
+        for row in rows:
+            assert len(row) == len(headings), row
+            assert any(NUMBER.match(cell) for cell in row), row
+            if "met" in headings:
+                assert row[headings.index("met")] in ("yes", "no", "—"), row
+    return found
 
 
-def test_quick_run_writes_every_section_with_numeric_tables(quick_run):
-    sections = _sections(quick_run.read_text(encoding="utf-8"))
-    assert list(sections) == list(SECTIONS)
-    for name, section in sections.items():
-        assert "FAILED" not in section, section
-        assert re.search(r"^Wall time: .+\.$", section, re.MULTILINE), name
-        tables = _tables(section)
-        assert tables, f"{name} has no table"
-        for headings, rows in tables:
-            assert rows, f"a table of {name} has no rows"
-            for row in rows:
-                assert len(row) == len(headings), (name, row)
-                assert any(NUMBER.match(cell) for cell in row), (name, row)
-                if "met" in headings:
-                    assert row[headings.index("met")] in ("yes", "no", "—"), row
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_quick_run_writes_a_page_of_tables(name, load, tmp_path):
+    script = load(name)
+    out = tmp_path / "results" / f"{name}.md"
+    sections = getattr(script, "SECTIONS", None)
+    run = sections or script.run
+    written = load("common").main(
+        name, script.TITLE, run, ["--quick", "--out", str(out)]
+    )
+    assert written == out
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"# {script.TITLE}\n")
+    found = check_page(text)
+    if sections:  # one table per section at least
+        assert len(found) >= len(sections)
+    figures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert bool(figures) == (
+        name in ("quality", "robustness")
+    )  # the figures users read
+    for figure in figures:
+        assert (out.parent / figure).stat().st_size > 0, figure
 
 
-def test_quick_run_records_the_machine_and_versions(quick_run):
-    text = quick_run.read_text(encoding="utf-8")
-    for label in (
-        "date",
-        "CPU",
-        "cores",
-        "RAM",
-        "GPU",
-        "python",
-        "numpy",
-        "scipy",
-        "scikit-learn",
-        "keras",
-        "tensorflow",
-        "scikeras",
-        "skdae",
-        "git commit",
-    ):
-        assert re.search(rf"^\| {re.escape(label)} \| .+ \|$", text, re.MULTILINE), (
-            label
-        )
-    assert "(backend: " in text
-    assert "| mode | quick" in text
+def test_novelty_quick_run(load, tmp_path):
+    columns = ["skdae dense", "skdae conv", "PCA", "IsolationForest", "OneClassSVM"]
+    if importlib.util.find_spec("pyod") is not None:
+        columns.append("PyOD AutoEncoder")
+    out = tmp_path / "novelty.md"
+    argv = ["--quick", "--classes", "0", "--ocsvm-train", "200", "--out", str(out)]
+    argv += ["--models", *columns]
+    assert load("novelty").main(argv) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Failures" not in text, text
+    ((headings, rows), (_, fit_rows)) = tables(text)
+    assert headings == ["class", *columns]
+    assert [row[0] for row in rows] == ["0 T-shirt/top", "**mean**"]
+    auc = [float(cell.strip("*")) for cell in rows[0][1:]]
+    assert all(0 <= value <= 1 for value in auc)
+    assert "## Goal" in text
 
 
-def test_quick_run_saves_json_results_and_figures(quick_run):
-    results = quick_run.parent / "results"
-    saved = {path.stem for path in results.glob("*.json")}
-    assert saved == {*SECTIONS, "_header"}
-    quality = json.loads((results / "quality.json").read_text(encoding="utf-8"))
-    assert isinstance(quality["wall_seconds"], float)
-    assert {"goal", "met"} <= {c["key"] for c in quality["tables"][0]["columns"]}
-    figures = quick_run.parent / "figures"
-    for figure in ("robustness.png", "quality_curves.png"):
-        assert (figures / figure).stat().st_size > 0
+@pytest.mark.slow  # minutes: BM3D and NL-means on 512 x 512 photos
+def test_photos_quick_run(load, tmp_path):
+    pytest.importorskip("skimage")  # the benchmarks extra
+    pytest.importorskip("bm3d")
+    if not (DATASETS.parent.parent / "set12").is_dir():
+        pytest.skip("the photos are not in the shared data folder")
+    out = tmp_path / "photos.md"
+    load("photos").main(["--quick", "--out", str(out)])
+    ((headings, rows),) = tables(out.read_text(encoding="utf-8"))
+    assert headings[0] == "method" and len(rows) >= 2
+
+
+def test_index_assembles_the_pages_in_order_with_working_links(load, tmp_path):
+    pages = tmp_path / "results"
+    pages.mkdir()
+    (pages / "zeta.md").write_text("# Zeta\n\n- one\n", encoding="utf-8")
+    (pages / "quality.md").write_text(
+        "# Quality at σ=0.4\n\n- recorded\n\n## Part\n\n"
+        "![curves](../figures/curves.png) and [defaults](defaults.md)\n\n"
+        "```\n# not a heading\n```\n",
+        encoding="utf-8",
+    )
+    (pages / "defaults.md").write_text("# Defaults\n\nbody\n", encoding="utf-8")
+    text = load("index").assemble(pages, tmp_path / "RESULTS.md")
+    headings = re.findall(r"^## (.+)$", text, re.M)
+    assert headings == [
+        "1. Defaults [defaults]",
+        "2. Quality at σ=0.4 [quality]",
+        "3. Zeta [zeta]",
+    ]
+    assert "[Quality at σ=0.4](#2-quality-at-σ04-quality)" in text
+    assert "### Part" in text and "\n# not a heading\n" in text
+    assert "![curves](figures/curves.png)" in text
+    assert "[defaults](results/defaults.md)" in text
+
+
+def test_results_md_is_the_index_of_the_committed_pages(load):
+    """RESULTS.md is what ``python benchmarks/index.py`` makes of results/."""
+    out = BENCHMARKS / "RESULTS.md"
+    committed = out.read_text(encoding="utf-8")
+    assert committed == load("index").assemble(BENCHMARKS / "results", out)
+    for link in re.findall(r"\]\(((?:figures|results)/[^)#]+)\)", committed):
+        assert (BENCHMARKS / link).exists(), link
