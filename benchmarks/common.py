@@ -158,7 +158,7 @@ def header(command, seconds, quick):
     import keras
 
     versions = ", ".join(
-        f"{name} {_version(name)}"
+        f"{name} {version(name)}"
         for name in ("skdae", "keras", "tensorflow", "scikit-learn", "numpy")
     )
     try:
@@ -183,7 +183,8 @@ def header(command, seconds, quick):
     )
 
 
-def _version(name):
+def version(name):
+    """The installed version of a distribution, or "(not installed)"."""
     try:
         return metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -42,7 +42,6 @@ import os
 import platform
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -178,7 +177,7 @@ def evaluate(column: Column, data, label: int) -> tuple[float, float]:
 def header(args, command: str) -> list[str]:
     """The run's date, machine, versions and settings, as markdown lines."""
     versions = ", ".join(
-        f"{name} {metadata.version(name)}"
+        f"{name} {common.version(name)}"
         for name in ("skdae", "keras", "tensorflow", "scikit-learn", "pyod", "torch")
     )
     import keras

@@ -18,6 +18,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV
+from tiny import EAGER
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
 from skdae.metrics import make_denoising_scorer, mse
@@ -56,7 +57,7 @@ CASES = {
             "epochs": 3,
             "batch_size": 64,
             "random_state": 0,
-            "run_eagerly": True,
+            "run_eagerly": EAGER,
         },
         flat_params={},
         specific={"hidden_layer_sizes": (16, 8), "activation": "tanh"},
@@ -70,7 +71,7 @@ CASES = {
             "epochs": 1,
             "batch_size": 64,
             "random_state": 0,
-            "run_eagerly": True,
+            "run_eagerly": EAGER,
         },
         flat_params={"image_shape": (8, 8)},
         specific={

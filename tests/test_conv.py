@@ -11,6 +11,7 @@ import keras
 import numpy as np
 import pytest
 from sklearn.base import clone
+from tiny import EAGER
 
 from skdae import ConvDenoisingAutoencoder, NoiseInjector
 from skdae.metrics import mse
@@ -19,13 +20,13 @@ TINY = {
     "filters": (4, 2),
     "epochs": 1,
     "batch_size": 64,
-    "run_eagerly": True,
+    "run_eagerly": EAGER,
     "random_state": 0,
 }
 
 
 def tiny(**params):
-    """A tiny, seeded, eager ConvDenoisingAutoencoder; ``params`` override."""
+    """A tiny, seeded ConvDenoisingAutoencoder; ``params`` override."""
     return ConvDenoisingAutoencoder(**{**TINY, **params})
 
 
@@ -255,11 +256,8 @@ def test_seed_architecture_stride_16_8_transposed_decoder(unit_28):
         filters=(16, 8),
         kernel_size=3,
         downsampling="stride",
-        epochs=1,
-        batch_size=16,
-        run_eagerly=True,
         random_state=0,
-    ).fit(unit_28[:16])
+    ).initialize(unit_28[:16])  # the model fit would build, untrained
     assert _describe(cdae.model_.get_layer("encoder")) == [
         ("Conv2D", 16, (2, 2), (3, 3), "relu"),
         ("Conv2D", 8, (2, 2), (3, 3), "relu"),
@@ -277,11 +275,8 @@ def test_seed_architecture_conv_maxpool_32_32_upsampling_decoder(unit_28):
     cdae = ConvDenoisingAutoencoder(
         filters=(32, 32),
         downsampling="pool",
-        epochs=1,
-        batch_size=16,
-        run_eagerly=True,
         random_state=0,
-    ).fit(unit_28[:16])
+    ).initialize(unit_28[:16])  # the model fit would build, untrained
     assert _describe(cdae.model_.get_layer("encoder")) == [
         ("Conv2D", 32, (1, 1), (3, 3), "relu"),
         ("MaxPooling2D", (2, 2)),
@@ -304,11 +299,8 @@ def test_seed_architecture_5x5_kernels_16_32(unit_28):
         filters=(16, 32),
         kernel_size=5,
         downsampling="stride",
-        epochs=1,
-        batch_size=16,
-        run_eagerly=True,
         random_state=0,
-    ).fit(unit_28[:16])
+    ).initialize(unit_28[:16])  # the model fit would build, untrained
     assert _describe(cdae.model_.get_layer("encoder")) == [
         ("Conv2D", 16, (2, 2), (5, 5), "relu"),
         ("Conv2D", 32, (2, 2), (5, 5), "relu"),

@@ -1,6 +1,7 @@
 """scikit-learn's estimator contract, on small configurations so it stays fast."""
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
+from tiny import EAGER
 
 from skdae import (
     AutoencoderOutlierDetector,
@@ -9,7 +10,7 @@ from skdae import (
     NoiseInjector,
 )
 
-SMALL = {"epochs": 2, "batch_size": 32, "random_state": 0, "run_eagerly": True}
+SMALL = {"epochs": 1, "batch_size": 32, "random_state": 0, "run_eagerly": EAGER}
 
 
 @parametrize_with_checks(

@@ -76,6 +76,10 @@ def check_search(search, X):
         assert scores.shape == (2, 2)
         assert np.isfinite(scores).all()
     assert np.isfinite(search.best_score_)
+    # The grid reached the default noise (noise=None) of the estimator it cloned.
+    best = search.best_params_["dae__noise__noise_factor"]
+    assert search.best_estimator_["dae"].noise_.noise_factor == best
+    assert search.estimator["dae"].noise is None
     codes = search.best_estimator_[:-1].transform(X[:10])
     assert codes.shape == (10, 8)
     assert np.isfinite(codes).all()

@@ -12,10 +12,11 @@ import joblib
 import keras
 import numpy as np
 import pytest
+from tiny import EAGER
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
 
-TINY = {"epochs": 2, "batch_size": 64, "random_state": 0, "run_eagerly": True}
+TINY = {"epochs": 2, "batch_size": 64, "random_state": 0, "run_eagerly": EAGER}
 
 
 @pytest.fixture(scope="module")

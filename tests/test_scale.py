@@ -4,13 +4,14 @@ import warnings
 
 import numpy as np
 import pytest
+from tiny import EAGER
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
 from skdae._scale import DataScaleWarning
 
 
 def tiny(estimator, **params):
-    defaults = {"epochs": 1, "random_state": 0, "run_eagerly": True}
+    defaults = {"epochs": 1, "random_state": 0, "run_eagerly": EAGER}
     if estimator is DenoisingAutoencoder:
         defaults["hidden_layer_sizes"] = (8,)
     else:
