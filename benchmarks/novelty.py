@@ -7,7 +7,8 @@ images), and its ROC AUC is computed with the class as normal (higher score =
 more normal). Columns, side by side in one run, each with its fit time per class:
 
 - skdae dense: ``AutoencoderOutlierDetector()``, whose default autoencoder is
-  ``DenoisingAutoencoder(hidden_layer_sizes=(256, 64), epochs=50)``
+  ``DenoisingAutoencoder(hidden_layer_sizes=(256, 64), epochs=50)`` and whose
+  default score is ``score_method="standardized"``
 - skdae conv: ``AutoencoderOutlierDetector(ConvDenoisingAutoencoder(...))``
 - PCA: ``PCA(n_components=64).score_samples`` (probabilistic PCA log-likelihood)
 - IsolationForest, OneClassSVM (``--ocsvm-train N``: on a random subset of N
@@ -22,7 +23,8 @@ Run (pyod, torch and tqdm come with the ``benchmarks`` extra)::
     python benchmarks/novelty.py           # 10 classes: writes results/novelty.md
     python benchmarks/novelty.py --quick   # smoke run on tiny subsets
 
-    # two halves side by side (each writes a .json beside its .md), then one table
+    # two halves side by side (each writes a .json beside its .md), then one
+    # table; --merge also joins runs of other columns (--models) on the same classes
     python benchmarks/novelty.py --classes 0 1 2 3 4 --out benchmarks/output/a.md &
     python benchmarks/novelty.py --classes 5 6 7 8 9 --out benchmarks/output/b.md
     cd benchmarks/output && python ../novelty.py --merge a.json b.json
@@ -82,7 +84,8 @@ QUICK_TRAIN, QUICK_TEST = 800, 500
 #: The one setting per model that is not its default, and why ("" = defaults).
 SETTINGS = {
     "skdae dense": "defaults: `AutoencoderOutlierDetector()`, whose autoencoder "
-    "is `DenoisingAutoencoder(hidden_layer_sizes=(256, 64), epochs=50)`",
+    "is `DenoisingAutoencoder(hidden_layer_sizes=(256, 64), epochs=50)`, scored "
+    'by `score_method="standardized"` (reconstruction error and code distance)',
     "skdae conv": "`filters=(32, 16, 4)`: three levels, a code of 4x4x4 = 64 "
     "values like the dense default's; the default `(32, 32)` keeps a 7x7x32 "
     "code, larger than the image, made for denoising, and an autoencoder that "
@@ -265,25 +268,29 @@ def render(results, names, labels, lines_before, wall_seconds, done) -> str:
 def merge(paths: list[Path], out_path: Path) -> int:
     """Write one report from the raw results of several runs (``--merge``)."""
     parts = [json.loads(path.read_text()) for path in paths]
-    names = parts[0]["names"]
-    if any(part["names"] != names for part in parts):
-        raise SystemExit("--merge: the runs have different columns")
+    # Runs on other classes, or on other columns of the same classes (a slow
+    # column run apart): the columns in the table's order.
+    order = [column.name for column in columns(quick=False, ocsvm_train=0)]
+    names = [name for name in order if any(name in part["names"] for part in parts)]
     results, labels = {}, []
     for part in parts:
         labels += part["labels"]
         FAILURES.extend(part["failures"])
         SETTINGS.update(part["settings"])
         for label, row in part["results"].items():
-            results[int(label)] = {n: tuple(v) for n, v in row.items()}
+            found = results.setdefault(int(label), {})
+            found.update({n: tuple(v) for n, v in row.items()})
     results = dict(sorted(results.items()))
     lines = [
-        "- merged from runs on different classes, side by side on the same "
+        "- merged from runs on different classes or columns, side by side on the same "
         "machine, each with its own header:"
     ]
     for path, part in zip(paths, parts, strict=True):
         lines += [f"  - `{path.name}`, wall time {part['wall_seconds'] / 60:.1f} min:"]
         lines += [f"    {line}" for line in part["lines_before"]]
-    done = sorted(results) == sorted(set(labels)) and len(set(labels)) == len(labels)
+    done = sorted(results) == sorted(set(labels)) and all(
+        set(names) <= set(row) for row in results.values()
+    )
     report = render(results, names, sorted(set(labels)), lines, "", done)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(report)
@@ -309,8 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         nargs="+",
         metavar="JSON",
-        help="render one report from the .json files of runs on different "
-        "classes (e.g. run side by side), without training",
+        help="render one report from the .json files of runs on other classes "
+        "or other columns (e.g. run side by side), without training",
     )
     args = parser.parse_args(argv)
     if args.merge:

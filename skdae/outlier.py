@@ -3,9 +3,10 @@
 A meta-estimator in the shape of scikit-learn's outlier detectors
 (:class:`~sklearn.ensemble.IsolationForest`,
 :class:`~sklearn.neighbors.LocalOutlierFactor` with ``novelty=True``): it fits
-one of the autoencoders and reads its per-sample score,
-:meth:`~skdae.DenoisingAutoencoder.score_samples` (minus the reconstruction error),
-as the anomaly score.
+one of the autoencoders and scores samples by how far their reconstruction
+error and their code lie from those of the training samples (or by the
+autoencoder's own :meth:`~skdae.DenoisingAutoencoder.score_samples`, minus the
+reconstruction error).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 from numbers import Real
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.linalg import pinvh
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, OutlierMixin, clone
-from sklearn.utils import get_tags
+from sklearn.utils import _safe_indexing, gen_batches, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _num_samples, check_is_fitted
 
 from .dense import DenoisingAutoencoder
 
@@ -29,6 +32,24 @@ TUKEY_K = 1.5
 #: denoising and features and learns to reconstruct anomalies too.
 DEFAULT_AUTOENCODER = {"hidden_layer_sizes": (256, 64), "epochs": 50}
 
+#: Regularisation of the standardized score's variances, relative to their mean:
+#: a feature the autoencoder always reconstructs exactly (a constant border
+#: pixel) and a code direction without spread must not weigh without bound.
+ERROR_VARIANCE_RIDGE = 1e-3
+CODE_COVARIANCE_RIDGE = 1e-6
+
+#: Values (samples x features) read at once by the standardized score.
+VALUES_PER_CHUNK = 2**22
+
+#: What a fit with score_method="standardized" learns.
+STANDARDIZED_ATTRIBUTES = (
+    "error_variance_",
+    "code_mean_",
+    "code_precision_",
+    "distance_median_",
+    "distance_iqr_",
+)
+
 
 def default_autoencoder() -> DenoisingAutoencoder:
     """The autoencoder used when ``autoencoder`` is None (a new instance)."""
@@ -36,14 +57,16 @@ def default_autoencoder() -> DenoisingAutoencoder:
 
 
 class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator):
-    """Outlier and novelty detection by the reconstruction error of an autoencoder.
+    """Outlier and novelty detection by an autoencoder's errors and codes.
 
-    The autoencoder is trained on ``X``; samples it reconstructs badly are
-    unusual. The score of a sample is the autoencoder's
-    :meth:`~skdae.DenoisingAutoencoder.score_samples`: minus its mean squared
-    reconstruction error, higher for more typical samples. ``decision_function``
-    shifts it by ``offset_`` so that 0 separates inliers (positive) from outliers
-    (negative), and ``predict`` returns +1 or -1, as
+    The autoencoder is trained on ``X``; samples it reconstructs badly, or
+    encodes unlike any training sample, are unusual. By default the score of a
+    sample is minus the sum of two standardized distances: its reconstruction
+    error, each feature weighed by how exactly the autoencoder reconstructs it
+    on the training samples, and the Mahalanobis distance of its code from
+    the training codes (see ``score_method``). Higher is more typical.
+    ``decision_function`` shifts it by ``offset_`` so that 0 separates inliers
+    (positive) from outliers (negative), and ``predict`` returns +1 or -1, as
     :class:`~sklearn.ensemble.IsolationForest` does.
 
     Trained on clean data only, this is novelty detection: score new samples
@@ -64,6 +87,29 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         learns to reconstruct anomalies too. Its parameters are set and grid-searched as
         ``autoencoder__epochs``, ``autoencoder__noise__noise_factor``, ...,
         also while it is None (the default autoencoder is created first).
+    score_method : {"standardized", "reconstruction"}, default="standardized"
+        How a sample is scored (higher is more typical).
+
+        - ``"standardized"``: two distances from the training samples, each
+          divided by its interquartile range over the training samples (after
+          subtracting its median) so that both weigh alike, and the score is
+          minus their sum. One is the reconstruction error with each feature's
+          squared error divided by that feature's error variance over the
+          training samples (an error where the autoencoder is usually exact
+          counts more than one where it is usually loose); the other is the
+          Mahalanobis distance of the code (``transform(X)``) from the training
+          codes (a sample the autoencoder reconstructs well but encodes unlike
+          any training sample is unusual too). It is the autoencoder's analogue
+          of :meth:`sklearn.decomposition.PCA.score_samples`, whose likelihood
+          also adds a distance within the learned subspace to the residual.
+          It needs ``transform`` and ``denoise`` on the autoencoder.
+        - ``"reconstruction"``: the autoencoder's own ``score_samples``, minus
+          the mean squared reconstruction error.
+
+        On one-class Fashion-MNIST (``benchmarks/results/novelty.md``), the
+        standardized score raises the mean ROC AUC of the default autoencoder
+        above IsolationForest's and PCA's, where the plain reconstruction error
+        stays below them.
     contamination : "auto" or float, default="auto"
         Expected proportion of outliers in the training data; it sets the
         threshold ``offset_`` from the scores of the training samples.
@@ -72,11 +118,11 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
           scores, so this share of the training samples is flagged (as
           IsolationForest does).
         - ``"auto"``: Tukey's boxplot rule, which assumes no proportion.
-          A sample is an outlier when its reconstruction error lies more than
-          1.5 interquartile ranges above the third quartile of the training
-          errors: ``offset_ = Q1 - 1.5 * (Q3 - Q1)`` of the training scores.
-          A reconstruction error has no natural scale, so no fixed offset (as
-          IsolationForest's -0.5) could serve every dataset.
+          A sample is an outlier when its score lies more than 1.5
+          interquartile ranges below the first quartile of the training
+          scores: ``offset_ = Q1 - 1.5 * (Q3 - Q1)``. A reconstruction error
+          has no natural scale, so no fixed offset (as IsolationForest's -0.5)
+          could serve every dataset.
 
         The autoencoder reconstructs its own training samples better than
         new ones, so on new data from the same distribution a threshold from
@@ -90,6 +136,17 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
     offset_ : float
         The threshold on ``score_samples``:
         ``decision_function(X) = score_samples(X) - offset_``.
+    error_variance_ : ndarray of shape (n_features,)
+        Variance of each feature's reconstruction error over the training
+        samples, regularized (``score_method="standardized"`` only).
+    code_mean_ : ndarray of shape (n_codes,)
+        Mean of the training codes (``score_method="standardized"`` only).
+    code_precision_ : ndarray of shape (n_codes, n_codes)
+        Inverse of the training codes' regularized covariance
+        (``score_method="standardized"`` only).
+    distance_median_, distance_iqr_ : ndarray of shape (2,)
+        Median and interquartile range of the two distances (error, code)
+        over the training samples (``score_method="standardized"`` only).
     n_features_in_ : int
         Number of features seen during fit (values per image for the
         convolutional model).
@@ -126,14 +183,18 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
 
     _parameter_constraints: dict = {
         "autoencoder": [HasMethods(["fit", "score_samples"]), None],
+        "score_method": [StrOptions({"standardized", "reconstruction"})],
         "contamination": [
             StrOptions({"auto"}),
             Interval(Real, 0, 0.5, closed="right"),
         ],
     }
 
-    def __init__(self, autoencoder=None, *, contamination="auto"):
+    def __init__(
+        self, autoencoder=None, *, score_method="standardized", contamination="auto"
+    ):
         self.autoencoder = autoencoder
+        self.score_method = score_method
         self.contamination = contamination
 
     def _autoencoder(self):
@@ -195,7 +256,12 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
             self.feature_names_in_ = self.autoencoder_.feature_names_in_
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        scores = self.autoencoder_.score_samples(X)
+        for name in STANDARDIZED_ATTRIBUTES:  # of an earlier fit
+            self.__dict__.pop(name, None)
+        if self.score_method == "standardized":
+            scores = self._fit_standardized_score(X)
+        else:
+            scores = self.autoencoder_.score_samples(X)
         if self.contamination == "auto":
             q1, q3 = np.percentile(scores, [25.0, 75.0])
             self.offset_ = float(q1 - TUKEY_K * (q3 - q1))
@@ -204,9 +270,12 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         return self
 
     def score_samples(self, X) -> np.ndarray:
-        """Minus the mean squared reconstruction error of each sample.
+        """The score of each sample under ``score_method``: higher is more typical.
 
-        Higher is more typical. It does not depend on ``contamination``.
+        With ``"standardized"``, minus the sum of the sample's two standardized
+        distances (reconstruction error and code); with ``"reconstruction"``,
+        minus its mean squared reconstruction error. ``X`` is read one chunk
+        of rows at a time. The score does not depend on ``contamination``.
 
         Parameters
         ----------
@@ -216,10 +285,85 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         Returns
         -------
         scores : ndarray of shape (n_samples,)
-            The autoencoder's ``score_samples(X)``.
+            The standardized score, or the autoencoder's ``score_samples(X)``.
         """
         check_is_fitted(self)
+        if self.score_method == "standardized":
+            return self._standardized_score(X)
         return self.autoencoder_.score_samples(X)
+
+    def _fit_standardized_score(self, X) -> np.ndarray:
+        """Fit the standardized score's statistics on ``X``; its training scores."""
+        missing = [
+            name
+            for name in ("transform", "denoise")
+            if not hasattr(self.autoencoder_, name)
+        ]
+        if missing:
+            raise ValueError(
+                f'score_method="standardized" needs {" and ".join(missing)} on '
+                f"the autoencoder; {type(self.autoencoder_).__name__} has not. "
+                'Use score_method="reconstruction".'
+            )
+        # Two passes over X, one chunk of rows at a time: the statistics, then
+        # the training samples' distances.
+        n_samples, error_sum, error_squares, code_sum, code_products = 0, 0, 0, 0, 0
+        for errors, codes in self._errors_and_codes(X):
+            n_samples += len(errors)
+            error_sum = error_sum + errors.sum(axis=0)
+            error_squares = error_squares + (errors**2).sum(axis=0)
+            code_sum = code_sum + codes.sum(axis=0)
+            code_products = code_products + codes.T @ codes
+        variance = np.maximum(
+            error_squares / n_samples - (error_sum / n_samples) ** 2, 0
+        )
+        self.error_variance_ = variance + ERROR_VARIANCE_RIDGE * variance.mean()
+        self.error_variance_[self.error_variance_ <= 0] = 1.0
+        self.code_mean_ = code_sum / n_samples
+        covariance = (
+            code_products - n_samples * np.outer(self.code_mean_, self.code_mean_)
+        ) / max(n_samples - 1, 1)
+        ridge = CODE_COVARIANCE_RIDGE * np.trace(covariance) / len(covariance)
+        self.code_precision_ = pinvh(covariance + ridge * np.eye(len(covariance)))
+        distances = self._all_distances(X)
+        self.distance_median_ = np.median(distances, axis=0)
+        q1, q3 = np.percentile(distances, [25.0, 75.0], axis=0)
+        self.distance_iqr_ = np.where(q3 > q1, q3 - q1, 1.0)
+        return self._combine(distances)
+
+    def _standardized_score(self, X) -> np.ndarray:
+        return self._combine(self._all_distances(X))
+
+    def _all_distances(self, X) -> np.ndarray:
+        chunks = [self._distances(*chunk) for chunk in self._errors_and_codes(X)]
+        return np.concatenate(chunks)
+
+    def _errors_and_codes(self, X):
+        """Reconstruction errors ``(rows, n_features)`` and codes, chunk by chunk."""
+        if sp.issparse(X):
+            X = X.tocsr()  # rows can be sliced
+        elif not (isinstance(X, np.ndarray) or hasattr(X, "iloc")):
+            X = np.asarray(X)  # lists and other array-likes; frames keep names
+        step = max(1, VALUES_PER_CHUNK // max(1, self.n_features_in_))
+        for rows in gen_batches(_num_samples(X), step):
+            chunk = _safe_indexing(X, rows)
+            values = chunk.toarray() if sp.issparse(chunk) else np.asarray(chunk)
+            values = values.reshape(len(values), -1).astype(np.float64)
+            reconstruction = np.asarray(self.autoencoder_.denoise(chunk))
+            errors = values - reconstruction.reshape(len(values), -1)
+            codes = np.asarray(self.autoencoder_.transform(chunk))
+            yield errors, codes.reshape(len(codes), -1).astype(np.float64)
+
+    def _distances(self, errors, codes) -> np.ndarray:
+        """The two distances of each sample, ``(n, 2)``: error, then code."""
+        error = np.sum(errors**2 / self.error_variance_, axis=1)
+        centred = codes - self.code_mean_
+        code = np.einsum("ij,jk,ik->i", centred, self.code_precision_, centred)
+        return np.column_stack([error, code])
+
+    def _combine(self, distances) -> np.ndarray:
+        standardized = (distances - self.distance_median_) / self.distance_iqr_
+        return -standardized.sum(axis=1)
 
     def decision_function(self, X) -> np.ndarray:
         """Score shifted by the threshold: negative for outliers.

@@ -152,6 +152,19 @@ def test_novelty_quick_run(load, tmp_path):
     assert "## Goal" in text
 
 
+def test_novelty_merges_runs_of_other_columns(load, tmp_path):
+    novelty = load("novelty")
+    for name in ("PCA", "IsolationForest"):
+        argv = ["--quick", "--classes", "0", "--models", name]
+        assert novelty.main([*argv, "--out", str(tmp_path / f"{name}.md")]) == 0
+    out = tmp_path / "merged.md"
+    paths = [str(tmp_path / f"{name}.json") for name in ("IsolationForest", "PCA")]
+    assert novelty.main(["--merge", *paths, "--out", str(out)]) == 0
+    ((headings, rows), _) = tables(out.read_text(encoding="utf-8"))
+    assert headings == ["class", "PCA", "IsolationForest"]  # the table's order
+    assert [row[0] for row in rows] == ["0 T-shirt/top", "**mean**"]
+
+
 @pytest.mark.slow  # minutes: BM3D and NL-means on 512 x 512 photos
 def test_photos_quick_run(load, tmp_path):
     pytest.importorskip("skimage")  # the benchmarks extra

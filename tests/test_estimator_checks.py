@@ -31,7 +31,20 @@ def test_sklearn_contract(estimator, check):
 
 # check_outliers_train sets a float contamination itself: one instance covers both.
 @parametrize_with_checks(
-    [AutoencoderOutlierDetector(DenoisingAutoencoder(hidden_layer_sizes=(4,), **SMALL))]
+    [
+        AutoencoderOutlierDetector(
+            DenoisingAutoencoder(hidden_layer_sizes=(4,), **SMALL)
+        )
+    ],
+    expected_failed_checks=lambda est: {
+        "check_methods_subset_invariance": (
+            "the standardized score divides reconstruction errors by their "
+            "training variance: Keras' float32 reconstructions differ in their "
+            "last bits with the batch's size, and the score, of order 1, by "
+            "about 1e-6 relative, over the check's 1e-7 (the autoencoders' own "
+            "score_samples, of order 1e-2, pass)"
+        )
+    },
 )
 def test_outlier_detector_contract(estimator, check):
     check(estimator)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from sklearn.base import clone
+from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.utils import get_tags
@@ -14,6 +14,7 @@ from skdae import (
     ConvDenoisingAutoencoder,
     DenoisingAutoencoder,
 )
+from skdae import outlier as outlier_module
 
 
 def small(**params):
@@ -46,7 +47,12 @@ def test_novelty_detection_separates_unseen_classes(detector, zeros_and_others):
     assert (predicted[is_zero] == 1).mean() > 0.8
 
 
-def test_scores_come_from_the_autoencoder(detector, digits):
+def test_reconstruction_scores_come_from_the_autoencoder(zeros_and_others, digits):
+    train, _, _ = zeros_and_others
+    detector = AutoencoderOutlierDetector(small(), score_method="reconstruction").fit(
+        train
+    )
+    assert not hasattr(detector, "error_variance_")
     X = digits[0][:200]
     scores = detector.score_samples(X)
     np.testing.assert_array_equal(scores, detector.autoencoder_.score_samples(X))
@@ -177,12 +183,89 @@ def test_feature_names_follow_the_last_fit(digits):
     assert not hasattr(detector, "feature_names_in_")
 
 
+def test_standardized_score_adds_two_distances_standardized_on_training(
+    detector, zeros_and_others
+):
+    train, test, _ = zeros_and_others
+    autoencoder = detector.autoencoder_
+
+    def distances(X):
+        errors = X.astype(np.float64) - autoencoder.denoise(X)
+        centred = autoencoder.transform(X).astype(np.float64) - detector.code_mean_
+        return np.column_stack(
+            [
+                np.sum(errors**2 / detector.error_variance_, axis=1),
+                np.einsum("ij,jk,ik->i", centred, detector.code_precision_, centred),
+            ]
+        )
+
+    # The statistics are the training samples': error variance and code
+    # covariance (its inverse), each plus a small ridge, and code mean.
+    errors = train.astype(np.float64) - autoencoder.denoise(train)
+    variance = errors.var(axis=0)
+    ridge = outlier_module.ERROR_VARIANCE_RIDGE * variance.mean()
+    np.testing.assert_allclose(detector.error_variance_, variance + ridge, rtol=1e-5)
+    codes = autoencoder.transform(train).astype(np.float64)
+    np.testing.assert_allclose(detector.code_mean_, codes.mean(axis=0), atol=1e-6)
+    covariance = np.cov(codes, rowvar=False)
+    ridge = outlier_module.CODE_COVARIANCE_RIDGE * np.trace(covariance) / len(codes.T)
+    identity = np.eye(len(covariance))
+    product = detector.code_precision_ @ (covariance + ridge * identity)
+    np.testing.assert_allclose(product, identity, atol=1e-6)
+    # Each distance, standardized, has median 0 and interquartile range 1 over
+    # the training samples; the score is minus their sum.
+    z_train = (distances(train) - detector.distance_median_) / detector.distance_iqr_
+    np.testing.assert_allclose(np.median(z_train, axis=0), 0, atol=1e-9)
+    q1, q3 = np.percentile(z_train, [25, 75], axis=0)
+    np.testing.assert_allclose(q3 - q1, 1, rtol=1e-9)
+    z_test = (distances(test) - detector.distance_median_) / detector.distance_iqr_
+    np.testing.assert_allclose(detector.score_samples(test), -z_test.sum(axis=1))
+
+
+def test_standardized_score_reads_chunks_of_rows(monkeypatch, digits):
+    X = digits[0][:150]
+    whole = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
+    monkeypatch.setattr(outlier_module, "VALUES_PER_CHUNK", 7 * X.shape[1])
+    chunked = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
+    for name in outlier_module.STANDARDIZED_ATTRIBUTES + ("offset_",):
+        np.testing.assert_allclose(
+            getattr(chunked, name), getattr(whole, name), rtol=1e-6, atol=1e-9
+        )
+    np.testing.assert_allclose(chunked.score_samples(X), whole.score_samples(X))
+
+
+def test_standardized_score_needs_codes_and_reconstructions(digits):
+    class ScoreOnly(BaseEstimator):
+        def fit(self, X, y=None):
+            self.n_features_in_ = X.shape[1]
+            return self
+
+        def score_samples(self, X):
+            return -np.abs(X).sum(axis=1)
+
+    X = digits[0][:50]
+    with pytest.raises(ValueError, match="needs transform and denoise"):
+        AutoencoderOutlierDetector(ScoreOnly()).fit(X)
+    detector = AutoencoderOutlierDetector(ScoreOnly(), score_method="reconstruction")
+    assert detector.fit(X).predict(X).shape == (50,)
+
+
+def test_refit_with_the_reconstruction_score_drops_the_statistics(digits):
+    X = digits[0][:100]
+    detector = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
+    assert detector.code_precision_.shape == (16, 16)
+    detector.set_params(score_method="reconstruction").fit(X)
+    for name in outlier_module.STANDARDIZED_ATTRIBUTES:
+        assert not hasattr(detector, name)
+
+
 @pytest.mark.parametrize(
     "params",
     [
         {"contamination": 0.0},
         {"contamination": 0.6},
         {"contamination": "high"},
+        {"score_method": "likelihood"},
         {"autoencoder": "dae"},
     ],
 )
