@@ -61,7 +61,8 @@ print(f"trained on {len(sneakers)} sneakers; offset_ = {detector.offset_:.4f}")
 # sneakers, each standardized on them: the reconstruction error (each pixel
 # weighed by how exactly the training sneakers are reconstructed there) and the
 # Mahalanobis distance of the code. The ROC AUC measures how well it ranks
-# sneakers above everything else, without any threshold. ``predict`` applies the threshold set from the training scores.
+# sneakers above everything else, without any threshold. ``predict`` applies
+# the threshold set from the training scores.
 scores = detector.score_samples(X_test)
 is_sneaker = y_test == SNEAKER
 print(f"ROC AUC, sneakers against the rest: {roc_auc_score(is_sneaker, scores):.3f}")
