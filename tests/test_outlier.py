@@ -227,11 +227,19 @@ def test_standardized_score_reads_chunks_of_rows(monkeypatch, digits):
     whole = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
     monkeypatch.setattr(outlier_module, "VALUES_PER_CHUNK", 7 * X.shape[1])
     chunked = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
+    # Equal up to the float32 rounding of two fits (PyTorch's differ in the last
+    # bits): within 1e-6 of each statistic's largest value.
     for name in outlier_module.STANDARDIZED_ATTRIBUTES + ("offset_",):
+        expected = getattr(whole, name)
         np.testing.assert_allclose(
-            getattr(chunked, name), getattr(whole, name), rtol=1e-6, atol=1e-9
+            getattr(chunked, name),
+            expected,
+            rtol=1e-5,
+            atol=1e-6 * np.abs(expected).max(),
         )
-    np.testing.assert_allclose(chunked.score_samples(X), whole.score_samples(X))
+    np.testing.assert_allclose(
+        chunked.score_samples(X), whole.score_samples(X), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_standardized_score_needs_codes_and_reconstructions(digits):
