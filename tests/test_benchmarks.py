@@ -19,19 +19,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT / "benchmarks"
 DATASETS = ROOT.parent / "shared" / "data" / "keras" / "datasets"
-#: The scripts on the shared command line of benchmarks/common.py.
-SCRIPTS = (
-    "defaults",
-    "quality",
-    "pipeline",
-    "seeds",
-    "robustness",
-    "corruptions",
-    "overhead",
-    "noise_cost",
-    "memory",
-    "scaling",
+#: The scripts on the shared command line of benchmarks/common.py: every page
+#: of the index (benchmarks/index.py, standard library only) but the two with a
+#: command line of their own.
+_index_spec = importlib.util.spec_from_file_location(
+    "benchmark_index_order", BENCHMARKS / "index.py"
 )
+_index = importlib.util.module_from_spec(_index_spec)
+_index_spec.loader.exec_module(_index)
+SCRIPTS = tuple(name for name in _index.ORDER if name not in ("novelty", "photos"))
 NUMBER = re.compile(r"^-?[\d,]*\.?\d+( ± [\d.]+)?$")
 
 pytestmark = pytest.mark.skipif(
