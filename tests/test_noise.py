@@ -28,6 +28,9 @@ from skdae.noise import (
     seed_from,
 )
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
+
 N, D = 2000, 50  # small enough to be fast, large enough for tight statistics
 
 
