@@ -1,4 +1,5 @@
-"""DenoisingAutoencoder: the API of DESIGN.md section 1, on digits and small data."""
+"""DenoisingAutoencoder: its public API (fit, transform, inverse_transform, denoise,
+score, the scikit-learn tooling), on digits and small data."""
 
 import gc
 
