@@ -30,6 +30,7 @@ ORDER = (
     "scaling",
     "novelty",
     "photos",
+    "gpu",
 )
 LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)\)")
 
