@@ -42,7 +42,6 @@ from threadpoolctl import threadpool_limits
 
 import common
 from common import SEED, SIGMA, timed
-from tabular import UntrainedAutoencoder
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
 from skdae.metrics import mse
 
@@ -89,7 +88,7 @@ def features(quick):
         UNTRAINED: (
             Pipeline(
                 [
-                    ("dae", UntrainedAutoencoder(random_state=SEED)),
+                    ("dae", common.UntrainedAutoencoder(random_state=SEED)),
                     ("clf", LogisticRegression()),
                 ]
             ),
