@@ -21,11 +21,11 @@ the page:
   tables only, for time) on the raw columns plus the swap autoencoder's codes.
 
 Accuracy on the test rows per table (the mean over :data:`SEEDS`), its mean
-over the tables, and fit seconds (the
-autoencoder's training included). Goal (issue 20): trained codes at least 1.5
-points above the untrained network's, mean over the tables.
+over the tables, and fit seconds (the autoencoder's training included). Goal
+(issue 20): trained codes at least 1.5 points above the untrained network's,
+mean over the tables.
 
-    python benchmarks/tabular.py            # about 30 min on 2 loaded CPU cores
+    python benchmarks/tabular.py            # about 20 min on 2 loaded CPU cores
     python benchmarks/tabular.py --quick    # one small table, one epoch
 """
 
