@@ -187,7 +187,7 @@ def run(quick):
     seconds = {c: float(np.mean([mean(t, c, 1) for t in tables])) for c in columns}
     overall = {c: float(np.mean([accuracy[t][c] for t in tables])) for c in columns}
     rows = [[t, *(f"{accuracy[t][c]:.2f}" for c in columns)] for t in tables]
-    rows.append(["**mean**", *(f"**{overall[c]:.2f}**" for c in columns)])
+    rows.append(["**mean**", *(f"{overall[c]:.2f}" for c in columns)])
     rows.append(["fit s (mean)", *(f"{seconds[c]:.1f}" for c in columns)])
     codes_rows = [
         [
