@@ -21,6 +21,7 @@ ORDER = (
     "defaults",
     "quality",
     "pipeline",
+    "tabular",
     "seeds",
     "robustness",
     "corruptions",
