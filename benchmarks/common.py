@@ -136,17 +136,15 @@ def pca_denoise(noisy_train, noisy_test, n_components=64):
 class UntrainedAutoencoder(DenoisingAutoencoder):
     """The control for training: a ``DenoisingAutoencoder`` that never trains.
 
-    ``fit`` builds the network exactly as ``DenoisingAutoencoder.fit`` starts it
-    (``initialize``: the same layers and the same seeded initial weights) and
-    fits the codes' whitening with the estimator's own ``_fit_code_map`` (the
-    regularized ZCA that ``fit`` applies after training), so ``transform``
-    returns the random network's codes processed exactly as trained ones are.
+    ``fit`` is ``initialize``: it builds the network exactly as
+    ``DenoisingAutoencoder.fit`` starts it (the same layers and the same seeded
+    initial weights) and fits the codes' whitening on the untrained codes (the
+    regularized ZCA that ``fit`` fits after training), so ``transform`` returns
+    the random network's codes processed exactly as trained ones are.
     """
 
     def fit(self, X, y=None):
-        self.initialize(X)
-        self._fit_code_map(X)
-        return self
+        return self.initialize(X)
 
 
 def timed(function):

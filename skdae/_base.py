@@ -379,8 +379,13 @@ keras.utils.PyDataset
 
         The network is sized and its output bias set from ``X`` exactly as at the
         start of :meth:`fit` with the same ``random_state``; nothing is trained.
-        Use it to inspect or save an untrained model, or to load weights into
-        ``model_`` before calling :meth:`transform` or :meth:`denoise`.
+        What :meth:`transform` applies to the codes (the whitening of
+        :class:`DenoisingAutoencoder`) is fitted on the untrained codes of
+        ``X``, as :meth:`fit` fits it on the trained ones: the untrained
+        network's features, the control for what training buys. Use it also to
+        inspect or save an untrained model. Weights loaded into ``model_``
+        afterwards change the codes but not that map: call :meth:`fit` with
+        ``warm_start=True`` (or :meth:`partial_fit`) to refit it.
 
         Parameters
         ----------
@@ -400,7 +405,9 @@ keras.utils.PyDataset
             self._validate_X(split_batch(X[0])[0], reset=True)
             self._initialize(_dataset_target_stats(X, self.sample_shape_))
         else:
-            self._initialize(_target_stats(self._validate_X(X, reset=True)))
+            X = self._validate_X(X, reset=True)
+            self._initialize(_target_stats(X))
+        self._fit_code_map(X)
         return self
 
     def partial_fit(self, X, y=None, *, clean=None):

@@ -119,3 +119,17 @@ def test_a_row_is_whitened_alike_whatever_else_is_transformed_with_it(fitted_pai
         rtol=0,
         atol=0,
     )
+
+
+def test_initialize_whitens_the_untrained_codes_as_fit_whitens_trained_ones(digits):
+    """The untrained network's features, processed as trained ones: the control."""
+    X = digits[0]
+    untrained = dae(epochs=1).initialize(X)
+    codes = untrained.transform(X)
+    assert_allclose(codes.mean(axis=0), 0, atol=1e-4)
+    raw = dae(epochs=1, whiten=False).initialize(X).transform(X)  # same weights
+    expected = (raw - untrained.code_mean_) @ untrained.code_whitening_
+    assert_allclose(codes, expected, atol=1e-4)
+    # and fit, from the same start, refits the map on the trained codes
+    trained = dae(epochs=1).fit(X)
+    assert not np.allclose(trained.code_mean_, untrained.code_mean_)
