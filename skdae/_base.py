@@ -653,7 +653,7 @@ keras.utils.PyDataset
         )
 
     def _default_callbacks(self, has_validation):
-        callbacks = [StopOnNonFiniteLoss()]
+        callbacks = [keras.callbacks.TerminateOnNaN()]
         if self.verbose >= 2:
             callbacks.append(EpochLogger(type(self).__name__))
         if self.early_stopping:
@@ -900,22 +900,6 @@ keras.utils.PyDataset
         return _generate_get_feature_names_out(
             self, math.prod(self.code_shape_), input_features=input_features
         )
-
-
-class StopOnNonFiniteLoss(keras.callbacks.Callback):
-    """Stop training at the end of an epoch whose loss is NaN or infinite.
-
-    Unlike ``keras.callbacks.TerminateOnNaN``, it looks at the loss once an
-    epoch, not after every batch: a callback with a batch hook makes Keras wait
-    for each step's result before it starts the next one (no asynchronous
-    dispatch), which slows every epoch. A diverged fit then runs to the end of
-    its epoch, and ``fit`` raises (see ``_run_training``).
-    """
-
-    def on_epoch_end(self, epoch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not np.isfinite(loss):
-            self.model.stop_training = True
 
 
 class EpochLogger(keras.callbacks.Callback):

@@ -178,20 +178,6 @@ def test_nan_loss_stops_and_raises(digits):
         small(output_activation="linear", epochs=3).fit(X)
 
 
-def test_nan_loss_stops_at_the_end_of_its_epoch(digits):
-    X = digits[0][:100] * 1e30
-    with pytest.raises(ValueError, match=r"at epoch 1\."):
-        small(output_activation="linear", epochs=5).fit(X)
-
-
-def test_default_callbacks_leave_keras_dispatching_asynchronously():
-    """No batch hook: Keras then runs steps without waiting for each result."""
-    base = keras.callbacks.Callback
-    for callback in small(verbose=2, early_stopping=True)._default_callbacks(True):
-        for hook in ("on_batch_end", "on_train_batch_end"):
-            assert getattr(type(callback), hook) is getattr(base, hook), callback
-
-
 # ---------------------------------------------------- scikit-learn tooling
 def test_pipeline_with_logistic_regression(digits):
     X, y = digits
