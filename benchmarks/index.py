@@ -29,6 +29,7 @@ ORDER = (
     "memory",
     "scaling",
     "novelty",
+    "imputation",
     "photos",
 )
 LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)\)")

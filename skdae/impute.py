@@ -31,15 +31,19 @@ from .dense import DenoisingAutoencoder
 from .noise import NoiseInjector, corrupt_array, seed_from
 
 #: The autoencoder of ``autoencoder=None`` (see ``default_autoencoder``), chosen
-#: on GAIN's spam and letter tables at 20 % missing (benchmarks/imputation.py).
+#: on GAIN's spam and letter tables at 20 % MCAR, one seed (2026-11-29): RMSE
+#: spam 0.0491 with (256, 256) and batches of 256 for 50 epochs, 0.0471 with
+#: (512, 512) and batches of 1024; letter 0.0799 and 0.0754 (60 epochs). Masking
+#: noise 0.15 (letter 0.0806) and 0.5 (0.0832) did worse than 0.3; batches of
+#: 1024 at a learning rate of 2e-3 matched batches of 512 at 1e-3 in less time.
 DEFAULT_AUTOENCODER = {
-    "hidden_layer_sizes": (256, 256),
+    "hidden_layer_sizes": (512, 512),
     "noise": {"kind": "masking", "noise_factor": 0.3},
     "epochs": 100,
-    "batch_size": 256,
+    "batch_size": 1024,
     "output_activation": "linear",
     "whiten": False,
-    "optimizer__learning_rate": 1e-3,
+    "optimizer__learning_rate": 2e-3,
 }
 
 
@@ -68,18 +72,21 @@ class AutoencoderImputer(MetaEstimatorMixin, _BaseImputer):
         The autoencoder to train on the standardized table; it is cloned,
         never changed. Its noise should be masking noise (what a missing entry
         looks like to it). None means ``DenoisingAutoencoder(
-        hidden_layer_sizes=(256, 256), noise=NoiseInjector(kind="masking",
-        noise_factor=0.3), epochs=100, batch_size=256,
-        output_activation="linear", whiten=False)``. Its parameters are set and
+        hidden_layer_sizes=(512, 512), noise=NoiseInjector(kind="masking",
+        noise_factor=0.3), epochs=100, batch_size=1024,
+        optimizer__learning_rate=2e-3, output_activation="linear",
+        whiten=False)``. Its parameters are set and
         grid-searched as ``autoencoder__epochs``,
         ``autoencoder__noise__noise_factor``, ..., also while it is None (the
         default autoencoder is created first).
     missing_values : int, float, str, np.nan or None, default=np.nan
         The placeholder of a missing entry.
-    max_iter : int, default=2
+    max_iter : int, default=0
         Refinement passes: after the first reconstruction, the rows are
         encoded again this many times with the current imputations in place of
-        the missing entries. 0 keeps the first reconstruction.
+        the missing entries. 0 keeps the first reconstruction. One pass
+        lowered the RMSE on letter (0.0754 to 0.0740) and raised it on spam
+        (0.0471 to 0.0488); two raised both.
     sample_posterior : bool, default=False
         Whether ``transform`` returns one random draw instead of the best
         estimate: the rows are corrupted by the training noise before each
@@ -158,7 +165,7 @@ class AutoencoderImputer(MetaEstimatorMixin, _BaseImputer):
         autoencoder=None,
         *,
         missing_values=np.nan,
-        max_iter=2,
+        max_iter=0,
         sample_posterior=False,
         categorical_features=None,
         random_state=None,
@@ -359,8 +366,10 @@ class AutoencoderImputer(MetaEstimatorMixin, _BaseImputer):
         """
         check_is_fitted(self, "n_features_in_")
         input_features = _check_feature_names_in(self, input_features)
-        names = input_features if self.keep_empty_features else (
-            input_features[self._valid]
+        names = (
+            input_features
+            if self.keep_empty_features
+            else (input_features[self._valid])
         )
         return self._concatenate_indicator_feature_names_out(names, input_features)
 

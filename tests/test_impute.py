@@ -214,8 +214,9 @@ def test_default_autoencoder_and_nested_params():
     model.set_params(autoencoder__epochs=2, autoencoder__noise__noise_factor=0.4)
     assert model.autoencoder.epochs == 2
     assert model.autoencoder.noise.noise_factor == 0.4
-    assert model.autoencoder.hidden_layer_sizes == (
-        impute_module.DEFAULT_AUTOENCODER["hidden_layer_sizes"]
+    assert (
+        model.autoencoder.hidden_layer_sizes
+        == (impute_module.DEFAULT_AUTOENCODER["hidden_layer_sizes"])
     )
     assert model.autoencoder.noise.kind == "masking"
 

@@ -218,6 +218,8 @@ def test_model_with_missing_entries_saves_and_loads(fitted, table, tmp_path):
     loaded = keras.saving.load_model(path)
     _, holes = table
     np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(loaded(holes[:4])), fitted.denoise(holes[:4]),
-        rtol=1e-5, atol=1e-6,
+        keras.ops.convert_to_numpy(loaded(holes[:4])),
+        fitted.denoise(holes[:4]),
+        rtol=1e-5,
+        atol=1e-6,
     )
