@@ -117,6 +117,8 @@ class AutoencoderImputer(MetaEstimatorMixin, _BaseImputer):
         Mean of each feature's observed entries (0 for an empty feature).
     scale_ : ndarray of shape (n_features,)
         Standard deviation of each feature's observed entries (1 where it is 0).
+    n_iter_ : int
+        Reconstructions ``transform`` makes of each row: ``max_iter + 1``.
     categories_ : dict of int to ndarray
         The observed categories of each categorical feature, by column index.
     indicator_ : MissingIndicator or None
@@ -298,6 +300,7 @@ class AutoencoderImputer(MetaEstimatorMixin, _BaseImputer):
         if self._valid.any():
             autoencoder.fit(self._standardize(X, mask))
         self.autoencoder_ = autoencoder
+        self.n_iter_ = self.max_iter + 1
         return self
 
     # ------------------------------------------------------------- transform
