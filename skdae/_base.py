@@ -328,13 +328,15 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 keras.utils.PyDataset
             Training data. Sparse matrices and memory maps are read one batch
             at a time. A ``PyDataset`` yields batches ``x`` or
-            ``(x_noisy, x_clean)`` (paired training), read as they come.
+            ``(x_noisy, x_clean)`` (paired training), read as they come. NaN
+            marks a missing entry: it enters the model as 0 (as masking noise
+            hides an entry) and the default ``"mse"`` loss skips it.
         y : None
             Ignored; accepted so the estimator works in a Pipeline.
         clean : {array-like, sparse matrix} of the shape of X, default=None
             Paired training: when given, ``X`` holds noisy samples and ``clean``
             their clean versions, the model learns ``X -> clean`` and applies no
-            synthetic corruption of its own.
+            synthetic corruption of its own. NaN in ``clean``: no target there.
 
         Returns
         -------
