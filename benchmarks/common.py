@@ -5,6 +5,8 @@
   through Keras.
 - :func:`gaussian` and :func:`corrupt`: the benchmarks' common noise,
   gaussian σ = 0.4 clipped to [0, 1], and one seeded draw of any injector.
+- :class:`UntrainedAutoencoder`: the control for training, a
+  ``DenoisingAutoencoder`` whose ``fit`` builds the network and never trains it.
 - :func:`main` runs a script's ``run(quick)`` and writes what it returns as
   ``results/<name>.md`` (``output/<name>-quick.md`` with ``--quick``), under a
   header with the command, the date, the machine, the versions and the commit.
@@ -27,6 +29,8 @@ from importlib import metadata  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+
+from skdae import DenoisingAutoencoder  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATASETS = HERE.parents[1] / "shared" / "data" / "keras" / "datasets"
@@ -127,6 +131,20 @@ def pca_denoise(noisy_train, noisy_test, n_components=64):
     _, seconds = timed(lambda: pca.fit(flat))
     out = pca.inverse_transform(pca.transform(noisy_test.reshape(len(noisy_test), -1)))
     return out.reshape(noisy_test.shape), seconds
+
+
+class UntrainedAutoencoder(DenoisingAutoencoder):
+    """The control for training: a ``DenoisingAutoencoder`` that never trains.
+
+    ``fit`` is ``initialize``: it builds the network exactly as
+    ``DenoisingAutoencoder.fit`` starts it (the same layers and the same seeded
+    initial weights) and fits the codes' whitening on the untrained codes (the
+    regularized ZCA that ``fit`` fits after training), so ``transform`` returns
+    the random network's codes processed exactly as trained ones are.
+    """
+
+    def fit(self, X, y=None):
+        return self.initialize(X)
 
 
 def timed(function):

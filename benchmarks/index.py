@@ -21,6 +21,7 @@ ORDER = (
     "defaults",
     "quality",
     "pipeline",
+    "tabular",
     "seeds",
     "robustness",
     "corruptions",
@@ -31,6 +32,7 @@ ORDER = (
     "novelty",
     "imputation",
     "photos",
+    "gpu",
 )
 LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)\)")
 

@@ -50,7 +50,7 @@ numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
 # Members that the autoencoders inherit from scikeras' BaseWrapper and that
-# skdae does not support or document (skdae's own API is what DESIGN.md lists).
+# skdae does not support or document (skdae's own API is its estimators' docstrings).
 _HIDDEN_MEMBERS = {
     "predict",
     "initialized_",

@@ -35,8 +35,6 @@ if _startup.launched_as_command():
         import importlib
 
         _startup.import_keras()
-        import scikeras  # noqa: F401  (makes Keras models picklable)
-
         value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
         globals()[name] = value
         return value
@@ -44,8 +42,6 @@ if _startup.launched_as_command():
 else:
     # Quiet start-up logs, clear error for a missing backend (see _startup).
     _startup.import_keras()
-
-    import scikeras as _scikeras  # noqa: F401  (makes Keras models picklable)
 
     from ._scale import DataScaleWarning
     from .conv import ConvDenoisingAutoencoder

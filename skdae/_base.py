@@ -21,7 +21,6 @@ from numbers import Integral, Real
 import keras
 import numpy as np
 import scipy.sparse as sp
-from scikeras.wrappers import BaseWrapper
 from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -57,6 +56,43 @@ from .missing import FillMissing, fill_missing, masked_loss, nan_target_stats
 from .noise import NoiseInjector, corrupt_array, draw_seed, seed_from
 
 logger = logging.getLogger("skdae")
+
+#: What importing scikeras replaces on Keras' classes, process-wide (its pickling
+#: and deep copies of models, losses, metrics and optimizers). Keras >= 3.3.3
+#: pickles all of them natively, and skdae relies on that.
+SCIKERAS_PATCHES = (
+    (keras.Model, "__reduce__"),
+    (keras.Model, "__deepcopy__"),
+    (keras.losses.Loss, "__reduce__"),
+    (keras.metrics.Metric, "__reduce__"),
+    (keras.optimizers.Optimizer, "__reduce__"),
+)
+
+
+def _import_base_wrapper():
+    """scikeras' ``BaseWrapper``, imported without scikeras' patches of Keras.
+
+    Importing scikeras the first time replaces the methods in
+    :data:`SCIKERAS_PATCHES` for the whole process; they are put back as they
+    were, so that importing skdae leaves Keras as the user had it (a user who
+    imported scikeras first keeps its patches).
+    """
+    missing = object()
+    saved = [
+        (cls, name, cls.__dict__.get(name, missing)) for cls, name in SCIKERAS_PATCHES
+    ]
+    from scikeras.wrappers import BaseWrapper
+
+    for cls, name, method in saved:
+        if method is missing:
+            if name in cls.__dict__:
+                delattr(cls, name)
+        else:
+            setattr(cls, name, method)
+    return BaseWrapper
+
+
+BaseWrapper = _import_base_wrapper()
 
 # No "predict": inference runs through predict_on_batch in skdae's own batches
 # (see ``_predict``), so nothing a ``predict__*`` parameter sets would be used.
@@ -352,8 +388,13 @@ keras.utils.PyDataset
 
         The network is sized and its output bias set from ``X`` exactly as at the
         start of :meth:`fit` with the same ``random_state``; nothing is trained.
-        Use it to inspect or save an untrained model, or to load weights into
-        ``model_`` before calling :meth:`transform` or :meth:`denoise`.
+        What :meth:`transform` applies to the codes (the whitening of
+        :class:`DenoisingAutoencoder`) is fitted on the untrained codes of
+        ``X``, as :meth:`fit` fits it on the trained ones: the untrained
+        network's features, the control for what training buys. Use it also to
+        inspect or save an untrained model. Weights loaded into ``model_``
+        afterwards change the codes but not that map: call :meth:`fit` with
+        ``warm_start=True`` (or :meth:`partial_fit`) to refit it.
 
         Parameters
         ----------
@@ -373,7 +414,9 @@ keras.utils.PyDataset
             self._validate_X(split_batch(X[0])[0], reset=True)
             self._initialize(_dataset_target_stats(X, self.sample_shape_))
         else:
-            self._initialize(_target_stats(self._validate_X(X, reset=True)))
+            X = self._validate_X(X, reset=True)
+            self._initialize(_target_stats(X))
+        self._fit_code_map(X)
         return self
 
     def partial_fit(self, X, y=None, *, clean=None):
@@ -627,7 +670,7 @@ keras.utils.PyDataset
         )
 
     def _default_callbacks(self, has_validation):
-        callbacks = [keras.callbacks.TerminateOnNaN()]
+        callbacks = [StopOnNonFiniteLoss()]
         if self.verbose >= 2:
             callbacks.append(EpochLogger(type(self).__name__))
         if self.early_stopping:
@@ -887,23 +930,50 @@ keras.utils.PyDataset
         )
 
 
+class StopOnNonFiniteLoss(keras.callbacks.Callback):
+    """Stop training at the end of an epoch whose loss is NaN or infinite.
+
+    Unlike ``keras.callbacks.TerminateOnNaN``, it looks at the loss once an
+    epoch, not after every batch: a callback with a batch hook makes Keras wait
+    for each step's result before it starts the next one (no asynchronous
+    dispatch), which slows every epoch. A diverged fit then runs to the end of
+    its epoch, and ``fit`` raises (see ``_run_training``).
+    """
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(loss):
+            self.model.stop_training = True
+
+
 class EpochLogger(keras.callbacks.Callback):
     """One concise line per epoch on the ``skdae`` logger (``verbose=2``).
 
     If logging is not configured at all, a stderr handler is added to the
-    ``skdae`` logger so the lines show; configure logging to route them elsewhere.
+    ``skdae`` logger while training, so the lines show, and removed at the end
+    of training (the logger's level too is set back); configure logging to route
+    them elsewhere.
     """
 
     def __init__(self, name):
         super().__init__()
         self.name = name
+        self._handler = None
 
     def on_train_begin(self, logs=None):
         if not logger.hasHandlers():
-            logger.addHandler(logging.StreamHandler())
+            self._handler = logging.StreamHandler()
+            self._level = logger.level
+            logger.addHandler(self._handler)
             if logger.level == logging.NOTSET:
                 logger.setLevel(logging.INFO)
         self._total = self.params.get("epochs")
+
+    def on_train_end(self, logs=None):
+        if self._handler is not None:
+            logger.removeHandler(self._handler)
+            logger.setLevel(self._level)
+            self._handler = None
 
     def on_epoch_begin(self, epoch, logs=None):
         self._start = time.perf_counter()

@@ -284,15 +284,20 @@ default="float32"
             np.float32
         )
 
+    # The products run in float64: in float32, a one-row product (a
+    # matrix-vector kernel) and a many-row one round differently, and a row's
+    # code would depend on the rows transformed with it.
     def _map_codes(self, codes):
         if not self.whiten or not hasattr(self, "code_whitening_"):
             return codes
-        return (codes - self.code_mean_) @ self.code_whitening_
+        centred = codes.astype(np.float64) - self.code_mean_
+        return (centred @ self.code_whitening_.astype(np.float64)).astype(np.float32)
 
     def _unmap_codes(self, Z):
         if not self.whiten or not hasattr(self, "code_whitening_"):
             return Z
-        return np.asarray(Z, dtype=np.float32) @ self._code_coloring + self.code_mean_
+        coloured = np.asarray(Z, dtype=np.float64) @ self._code_coloring
+        return (coloured + self.code_mean_).astype(np.float32)
 
     def _layer_sizes(self):
         sizes = (

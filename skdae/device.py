@@ -21,19 +21,17 @@ PRECISIONS = ("float32", "auto", "mixed_float16", "mixed_bfloat16")
 
 @functools.cache
 def gpu_count() -> int:
-    """Number of GPUs the active Keras backend can use (0 when it sees none)."""
+    """Number of GPUs the active Keras backend can use (0 when it sees none).
+
+    It only asks: the backend's configuration (TensorFlow's memory growth, for
+    one) stays as the user set it.
+    """
     backend = keras.backend.backend()
     try:
         if backend == "tensorflow":
             import tensorflow as tf
 
-            gpus = tf.config.list_physical_devices("GPU")
-            for gpu in gpus:  # take memory as needed, not the whole card at once
-                try:
-                    tf.config.experimental.set_memory_growth(gpu, True)
-                except RuntimeError:  # already initialised by the user
-                    pass
-            return len(gpus)
+            return len(tf.config.list_physical_devices("GPU"))
         if backend == "jax":
             import jax
 

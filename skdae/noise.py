@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .device import float64_scope
 
-NOISE_KINDS = ("gaussian", "masking", "salt_pepper", "block")
+NOISE_KINDS = ("gaussian", "masking", "salt_pepper", "block", "swap")
 
 #: Every integer seed skdae draws is below this bound (int32 range, which every
 #: Keras backend accepts).
@@ -63,7 +63,8 @@ def corrupt(
     ----------
     x : tensor or ndarray of shape (n_samples, n_features), (n, h, w) or (n, h, w, c)
         The clean batch. Its floating dtype is kept.
-    kind : {"gaussian", "masking", "salt_pepper", "block"}, default="gaussian"
+    kind : {"gaussian", "masking", "salt_pepper", "block", "swap"}, \
+default="gaussian"
         - ``"gaussian"``: add ``loc + noise_factor * N(0, 1)``, that is a draw from
           a normal distribution of mean ``loc`` and standard deviation
           ``noise_factor``.
@@ -78,6 +79,13 @@ def corrupt(
           without ``image_shape`` it is a contiguous run of features, of length
           ``noise_factor`` (>= 1) or the fraction ``noise_factor`` of the features;
           one-row, one-channel images are treated the same way.
+        - ``"swap"``: replace each entry, with probability ``noise_factor``, by
+          the value of the same feature (column) in another row of the batch,
+          drawn uniformly among the other rows: Jahrer's swap noise, SCARF's
+          "marginal" corruption, for tables. Every corrupted value is one the
+          column takes, so the corruption needs no scale. Samples of any rank
+          are read flat (the same position is swapped between samples); a
+          batch of one sample is left unchanged.
     noise_factor : float or (float, float), default=0.5
         Strength of the corruption (see ``kind``). A ``(low, high)`` pair draws
         one strength per sample, uniformly in that range (not for ``"block"``).
@@ -135,6 +143,8 @@ def corrupt(
         )
     elif kind == "block":
         out = _erase_block(x, noise_factor, image_shape, seed)
+    elif kind == "swap":
+        out = _swap(x, level, seed)
     else:
         raise ValueError(f"Unknown noise kind {kind!r}; expected one of {NOISE_KINDS}.")
     if clip is not None:
@@ -150,6 +160,37 @@ def _per_sample_level(x, noise_range, dtype, seed):
     low, high = noise_range
     shape = (ops.shape(x)[0],) + (1,) * (len(ops.shape(x)) - 1)
     return keras.random.uniform(shape, minval=low, maxval=high, dtype=dtype, seed=seed)
+
+
+def _swap(x, level, seed):
+    """Each entry, with probability ``level``, from the same feature of another row.
+
+    The source row of entry ``(i, j)`` is ``(i + 1 + floor(u * (n - 1))) mod n``
+    with ``u`` uniform in [0, 1): uniform among the ``n - 1`` other rows (row
+    ``i`` itself when ``n == 1``). One draw decides which entries are swapped,
+    another where from; both are ``keras.ops``, so this runs under ``jit``.
+    """
+    shape = ops.shape(x)
+    dtype = keras.backend.standardize_dtype(x.dtype)
+    flat = ops.reshape(x, (-1, math.prod(shape[1:])))
+    if not isinstance(level, Real):  # one level per sample, shaped (n, 1, ...)
+        level = ops.reshape(level, (-1, 1))
+    swapped = keras.random.uniform(ops.shape(flat), dtype=dtype, seed=seed) < level
+    # the source rows' draw: float32 (exact offsets up to 2**24 rows) and its own
+    # seed, so it is independent of which entries are swapped
+    source_seed = offset_seed(seed, 2) if isinstance(seed, Integral) else seed
+    draw = keras.random.uniform(ops.shape(flat), dtype="float32", seed=source_seed)
+    n_rows = ops.shape(flat)[0]
+    others = ops.cast(ops.maximum(n_rows - 1, 0), "float32")
+    # at most n - 2 (float32 rounding of u * (n - 1) may reach n - 1)
+    offset = ops.minimum(
+        ops.cast(ops.floor(draw * others), "int32"),
+        ops.cast(ops.maximum(others - 1, 0), "int32"),
+    )
+    rows = ops.arange(n_rows, dtype="int32")[:, None]
+    source = ops.mod(rows + 1 + offset, ops.cast(n_rows, "int32"))
+    out = ops.where(swapped, ops.take_along_axis(flat, source, axis=0), flat)
+    return ops.reshape(out, shape)
 
 
 def block_side(noise_factor: float, n_positions: int, ndim: int = 1) -> int:
@@ -365,7 +406,8 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    kind : {"gaussian", "masking", "salt_pepper", "block"}, default="gaussian"
+    kind : {"gaussian", "masking", "salt_pepper", "block", "swap"}, \
+default="gaussian"
         - ``"gaussian"``: add noise drawn from ``N(loc, noise_factor**2)``, i.e.
           ``loc + noise_factor * N(0, 1)``.
         - ``"masking"``: set a fraction ``noise_factor`` of the entries to zero.
@@ -377,13 +419,22 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
           ``noise_factor`` pixels when ``noise_factor >= 1``, else covering the
           fraction ``noise_factor`` of the image; on flat features without
           ``image_shape`` it is a contiguous run of features, sized the same way.
+        - ``"swap"``: for tables. Replace a fraction ``noise_factor`` of the
+          entries, each by the value of its column in another row, drawn
+          uniformly among the other rows of the batch (Jahrer's swap noise,
+          SCARF's "marginal" corruption). The corrupted values keep each
+          column's distribution and units, so the same ``noise_factor`` suits
+          raw and scaled columns alike. Inside an autoencoder, rows are swapped
+          within each training batch; ``transform`` swaps within the ``X`` it
+          is given (a single row is returned unchanged).
     noise_factor : float or (float, float), default=0.5
         Strength: the standard deviation for ``"gaussian"``, the fraction of
-        entries for ``"masking"`` and ``"salt_pepper"`` (at most 1), the block size
-        (pixels if >= 1, a fraction of the area if < 1) for ``"block"``. A
-        ``(low, high)`` pair draws one strength per sample, uniformly in that
-        range: ``noise_factor=(0, 55 / 255)`` trains a blind denoiser, one model
-        for every noise level up to 55/255 (not for ``"block"``).
+        entries for ``"masking"``, ``"salt_pepper"`` and ``"swap"`` (at most 1),
+        the block size (pixels if >= 1, a fraction of the area if < 1) for
+        ``"block"``. A ``(low, high)`` pair draws one strength per sample,
+        uniformly in that range: ``noise_factor=(0, 55 / 255)`` trains a blind
+        denoiser, one model for every noise level up to 55/255 (not for
+        ``"block"``).
     loc : float, default=0.0
         Mean of the gaussian draw, as in tutorials that use
         ``np.random.normal(loc=0.5, scale=0.5)`` (``loc=0.5, noise_factor=0.5``).
@@ -423,6 +474,12 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     >>> masked = NoiseInjector("masking", 0.25, random_state=0).fit_transform(X)
     >>> round(float((masked == 0).mean()), 2)
     0.25
+    >>> table = np.arange(20000.0).reshape(2000, 10)  # every value distinct
+    >>> swapped = NoiseInjector("swap", 0.15, random_state=0).fit_transform(table)
+    >>> round(float((swapped != table).mean()), 2)
+    0.15
+    >>> bool(np.isin(swapped[:, 3], table[:, 3]).all())  # values of their column
+    True
     """
 
     _parameter_constraints: dict = {
@@ -460,7 +517,7 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         """
         self._validate_params()
         levels = self._noise_levels()
-        if self.kind in ("masking", "salt_pepper") and max(levels) > 1:
+        if self.kind in ("masking", "salt_pepper", "swap") and max(levels) > 1:
             raise ValueError(
                 f"The 'noise_factor' parameter of NoiseInjector is a fraction for "
                 f"kind={self.kind!r} and must be in [0, 1]; got {self.noise_factor}."

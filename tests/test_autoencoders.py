@@ -23,6 +23,9 @@ from tiny import EAGER
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
 from skdae.metrics import make_denoising_scorer, mse
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
+
 
 @dataclass(frozen=True)
 class Case:

@@ -97,3 +97,39 @@ def test_constant_codes_do_not_divide_by_zero():
     model = dae(hidden_layer_sizes=(4,), epochs=1).fit(X)
     assert np.isfinite(model.code_whitening_).all()
     assert_allclose(model.transform(X), 0, atol=1e-6)
+
+
+def test_a_row_is_whitened_alike_whatever_else_is_transformed_with_it(fitted_pair):
+    """scikit-learn's subset and sample-order invariance, bit for bit.
+
+    In float32, a one-row product (a matrix-vector kernel) and a many-row one
+    (a matrix-matrix kernel) round differently; the whitening's product runs
+    in float64, so each row's whitened code depends on that row alone.
+    """
+    whitened, _ = fitted_pair
+    X = 3 * np.random.default_rng(0).uniform(size=(20, 64))
+    together = whitened.transform(X)
+    one_by_one = np.concatenate([whitened.transform(row[None]) for row in X])
+    np.testing.assert_array_equal(one_by_one, together)
+    order = np.random.default_rng(1).permutation(len(X))
+    np.testing.assert_array_equal(whitened.transform(X[order]), together[order])
+    assert_allclose(
+        whitened.inverse_transform(together[:1]),
+        whitened.inverse_transform(together)[:1],
+        rtol=0,
+        atol=0,
+    )
+
+
+def test_initialize_whitens_the_untrained_codes_as_fit_whitens_trained_ones(digits):
+    """The untrained network's features, processed as trained ones: the control."""
+    X = digits[0]
+    untrained = dae(epochs=1).initialize(X)
+    codes = untrained.transform(X)
+    assert_allclose(codes.mean(axis=0), 0, atol=1e-4)
+    raw = dae(epochs=1, whiten=False).initialize(X).transform(X)  # same weights
+    expected = (raw - untrained.code_mean_) @ untrained.code_whitening_
+    assert_allclose(codes, expected, atol=1e-4)
+    # and fit, from the same start, refits the map on the trained codes
+    trained = dae(epochs=1).fit(X)
+    assert not np.allclose(trained.code_mean_, untrained.code_mean_)

@@ -16,6 +16,9 @@ from tiny import EAGER
 from skdae import ConvDenoisingAutoencoder, NoiseInjector
 from skdae.metrics import mse
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
+
 TINY = {
     "filters": (4, 2),
     "epochs": 1,

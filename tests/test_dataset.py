@@ -7,6 +7,9 @@ from test_dense import memory_mb
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
+
 
 class Batches(keras.utils.PyDataset):
     """Consecutive batches of an array, or of (noisy, clean) arrays."""

@@ -1,4 +1,5 @@
-"""DenoisingAutoencoder: the API of DESIGN.md section 1, on digits and small data."""
+"""DenoisingAutoencoder: its public API (fit, transform, inverse_transform, denoise,
+score, the scikit-learn tooling), on digits and small data."""
 
 import gc
 
@@ -15,6 +16,9 @@ from tiny import EAGER
 
 from skdae import DenoisingAutoencoder, NoiseInjector
 from skdae.metrics import mse
+
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
 
 
 def small(**params):
@@ -172,6 +176,20 @@ def test_nan_loss_stops_and_raises(digits):
     X = digits[0][:100] * 1e30  # finite input whose squares overflow float32
     with pytest.raises(ValueError, match="loss became (nan|inf)"):
         small(output_activation="linear", epochs=3).fit(X)
+
+
+def test_nan_loss_stops_at_the_end_of_its_epoch(digits):
+    X = digits[0][:100] * 1e30
+    with pytest.raises(ValueError, match=r"at epoch 1\."):
+        small(output_activation="linear", epochs=5).fit(X)
+
+
+def test_default_callbacks_leave_keras_dispatching_asynchronously():
+    """No batch hook: Keras then runs steps without waiting for each result."""
+    base = keras.callbacks.Callback
+    for callback in small(verbose=2, early_stopping=True)._default_callbacks(True):
+        for hook in ("on_batch_end", "on_train_batch_end"):
+            assert getattr(type(callback), hook) is getattr(base, hook), callback
 
 
 # ---------------------------------------------------- scikit-learn tooling

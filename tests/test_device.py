@@ -4,6 +4,9 @@ import pytest
 
 from skdae import device
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
+
 
 def test_cpu_is_always_available():
     assert device.resolve_device("cpu") == "cpu"

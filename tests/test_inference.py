@@ -8,6 +8,9 @@ import pytest
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder
 from skdae._data import INFERENCE_VALUES, inference_batch_size, pad_rows
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
+
 
 def test_inference_batches_hold_a_fixed_number_of_values():
     assert inference_batch_size((784,), 128) == INFERENCE_VALUES // 784

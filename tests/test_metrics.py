@@ -7,6 +7,9 @@ import pytest
 from skdae import DenoisingAutoencoder, NoiseInjector
 from skdae.metrics import make_denoising_scorer, mse, psnr
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
+
 
 def test_mse_and_psnr_values():
     a = np.zeros((2, 3))

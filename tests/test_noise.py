@@ -5,6 +5,7 @@ tests are deterministic and still meaningful.
 """
 
 import math
+import warnings
 
 import keras
 import numpy as np
@@ -27,6 +28,9 @@ from skdae.noise import (
     offset_seed,
     seed_from,
 )
+
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
 
 N, D = 2000, 50  # small enough to be fast, large enough for tight statistics
 
@@ -262,6 +266,159 @@ def test_block_fraction_on_flat_input_with_image_shape():
     X = np.ones((20, 784))
     out = _fit_transform(X, kind="block", noise_factor=0.25, image_shape=(28, 28))
     assert_allclose((out == 0).mean(axis=1), 0.25)
+
+
+# ------------------------------------------------------------------------------ swap
+
+
+@pytest.fixture
+def X_distinct():
+    """A table whose values are all distinct, so each value names its row."""
+    rng = np.random.default_rng(7)
+    return rng.permutation(N * D).reshape(N, D).astype(np.float64) / (N * D)
+
+
+def _source_rows(X, out):
+    """For each entry of ``out``, the row of ``X`` its value came from (same column)."""
+    rows = np.empty(out.shape, dtype=int)
+    for j in range(X.shape[1]):
+        order = np.argsort(X[:, j])
+        position = np.searchsorted(X[:, j], out[:, j], sorter=order)
+        rows[:, j] = order[np.clip(position, 0, len(order) - 1)]
+        # every value is one its column takes
+        assert_array_equal(X[rows[:, j], j], out[:, j])
+    return rows
+
+
+@pytest.mark.parametrize("noise_factor", [0.1, 0.3, 0.75])
+def test_swap_changes_a_fraction_noise_factor(noise_factor, X_distinct):
+    out = _fit_transform(X_distinct, kind="swap", noise_factor=noise_factor)
+    changed = out != X_distinct
+    # binomial standard error <= 0.0016 overall, <= 0.011 per column
+    assert abs(changed.mean() - noise_factor) < 0.01
+    assert_allclose(changed.mean(axis=0), noise_factor, atol=0.06)
+    assert_array_equal(out[~changed], X_distinct[~changed])
+
+
+def test_swap_takes_each_value_from_the_same_column_of_another_row(X_distinct):
+    out = _fit_transform(X_distinct, kind="swap", noise_factor=0.4)
+    rows = _source_rows(X_distinct, out)
+    changed = out != X_distinct
+    own = np.arange(N)[:, None]
+    # a changed entry never comes from its own row; an unchanged one does
+    assert (rows[changed] != np.broadcast_to(own, out.shape)[changed]).all()
+    assert (rows[~changed] == np.broadcast_to(own, out.shape)[~changed]).all()
+    # the source rows are spread over the whole table, not neighbours
+    offsets = ((rows - own) % N)[changed]
+    assert stats.kstest(offsets / N, "uniform").pvalue > 0.001
+
+
+def test_swap_source_row_is_uniform_among_the_other_rows():
+    X = np.arange(5, dtype=np.float64)[:, None] * np.ones((1, 4000))
+    out = _fit_transform(X, kind="swap", noise_factor=1.0)
+    # every entry swapped: row i gets the value of each other row with prob. 1/4
+    for i in range(5):
+        counts = np.bincount(out[i].astype(int), minlength=5)
+        assert counts[i] == 0
+        others = np.delete(counts, i)
+        assert stats.chisquare(others).pvalue > 0.001
+
+
+def test_swap_keeps_each_columns_marginal():
+    rng = np.random.default_rng(3)
+    # columns of different scales and shapes: raw units, skewed, categorical
+    X = np.column_stack(
+        [
+            rng.normal(1000, 300, N),
+            rng.exponential(0.01, N),
+            rng.integers(0, 4, N).astype(float),
+        ]
+    )
+    out = _fit_transform(X, kind="swap", noise_factor=0.5)
+    for j in range(X.shape[1]):
+        assert np.isin(out[:, j], X[:, j]).all()
+        assert stats.ks_2samp(out[:, j], X[:, j]).pvalue > 0.001
+    # the categorical column keeps its category frequencies (s.e. about 0.01)
+    assert_allclose(
+        np.bincount(out[:, 2].astype(int)) / N,
+        np.bincount(X[:, 2].astype(int)) / N,
+        atol=0.03,
+    )
+
+
+def test_swap_noise_factor_range_draws_one_fraction_per_sample():
+    X = np.random.default_rng(0).permutation(500 * 400).reshape(500, 400) / 1e5
+    out = _fit_transform(X, kind="swap", noise_factor=(0.1, 0.5))
+    per_sample = (out != X).mean(axis=1)
+    # uniform on [0.1, 0.5]: mean 0.3, std 0.4 / sqrt(12); binomial s.e. <= 0.025
+    assert abs(per_sample.mean() - 0.3) < 0.02
+    assert abs(per_sample.std() - 0.4 / math.sqrt(12)) < 0.015
+    assert per_sample.min() > 0.1 - 0.08 and per_sample.max() < 0.5 + 0.08
+    assert stats.kstest(per_sample, "uniform", args=(0.1, 0.4)).pvalue > 0.001
+
+
+def test_swap_one_row_is_unchanged_and_two_rows_exchange():
+    one = np.array([[1.0, 2.0, 3.0]])
+    assert_array_equal(_fit_transform(one, kind="swap", noise_factor=1.0), one)
+    two = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert_array_equal(_fit_transform(two, kind="swap", noise_factor=1.0), two[::-1])
+
+
+@pytest.mark.parametrize("shape", [(300, 8, 8), (300, 8, 6, 3)])
+def test_swap_on_images_swaps_the_same_position_between_samples(shape):
+    X = np.random.default_rng(2).permutation(math.prod(shape)).reshape(shape) * 1.0
+    out = _fit_transform(X, kind="swap", noise_factor=0.3)
+    flat_X, flat_out = X.reshape(shape[0], -1), out.reshape(shape[0], -1)
+    _source_rows(flat_X, flat_out)  # each value from the same position
+    assert abs((out != X).mean() - 0.3) < 0.02
+
+
+def test_swap_clips_after_swapping():
+    X = np.random.default_rng(0).uniform(-2, 2, size=(500, 10))
+    out = _fit_transform(X, kind="swap", noise_factor=0.5, clip=(-1, 1))
+    assert_array_equal(out, np.clip(out, -1, 1))
+    assert_array_equal(
+        out, np.clip(_fit_transform(X, kind="swap", noise_factor=0.5), -1, 1)
+    )
+
+
+def test_swap_noise_factor_above_one_is_rejected(X_distinct):
+    with pytest.raises(ValueError, match="noise_factor"):
+        NoiseInjector("swap", 1.5).fit(X_distinct)
+
+
+def test_swap_in_a_compiled_fit_swaps_within_each_batch():
+    """Rows alternate between 0 and 1; a batch of 64 holds 32 of each, so an
+    entry swapped from one of the 63 other rows changes with probability 32/63."""
+    clean = np.repeat((np.arange(512) % 2)[:, None], 25, axis=1).astype("float32")
+    inputs = keras.Input(shape=(25,))
+    hidden = NoiseInjector("swap", 0.3).as_layer(seed=0)(inputs)
+    dense = keras.layers.Dense(25, use_bias=False, kernel_initializer="identity")
+    model = keras.Model(inputs, dense(hidden))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss="mse")
+    history = model.fit(clean, clean, epochs=2, batch_size=64, shuffle=False, verbose=0)
+    losses = history.history["loss"]
+    # 12,800 entries per epoch: standard error about 2 % of the expected loss
+    assert_allclose(losses, 0.3 * 32 / 63, rtol=0.08)
+    assert losses[0] != losses[1], "the same noise was drawn in both epochs"
+    assert model.evaluate(clean, clean, verbose=0) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-4, 1.0, 1e4])
+def test_swap_fits_a_dense_autoencoder_at_any_scale_without_a_scale_warning(scale):
+    """Swap noise needs no scale: check_noise_scale warns for gaussian noise only."""
+    from skdae import DataScaleWarning, DenoisingAutoencoder
+
+    X = np.random.default_rng(0).normal(size=(200, 6)).astype("float32") * scale
+    dae = DenoisingAutoencoder(
+        (8,), noise=NoiseInjector("swap", 0.15), epochs=2, random_state=0
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DataScaleWarning)
+        dae.fit(X)
+    assert dae.noise_.kind == "swap"
+    assert dae.transform(X).shape == (200, 8)
+    assert np.isfinite(dae.score(X))
 
 
 # ------------------------------------------------------------------------------ clip
@@ -554,6 +711,7 @@ LAYER_PARAMS = {
     "masking": {"noise_factor": 0.3},
     "salt_pepper": {"noise_factor": 0.3},
     "block": {"noise_factor": 3, "image_shape": (5, 5)},
+    "swap": {"noise_factor": 0.3},
 }
 
 
@@ -786,7 +944,7 @@ FIT_CASES = {
 }
 
 
-@pytest.mark.parametrize("kind", NOISE_KINDS)
+@pytest.mark.parametrize("kind", list(FIT_CASES))
 def test_layer_corrupts_inside_compiled_fit_and_not_in_evaluate(kind):
     """In model.fit (graph mode) the layer corrupts every batch; evaluate is clean.
 
@@ -875,6 +1033,16 @@ def test_transformer_and_layer_agree_block(clean, noise_factor, image_shape):
     first_a, first_b = zeroed_a.argmax(1), zeroed_b.argmax(1)
     assert stats.ks_2samp(first_a, first_b).pvalue > 0.001
     assert set(np.unique(first_a)) == set(np.unique(first_b))
+
+
+def test_transformer_and_layer_agree_swap():
+    clean = np.random.default_rng(0).normal(size=(4000, 25)).astype("float32")
+    a, b = _both(clean, "swap", noise_factor=0.3)
+    for out in (a, b):
+        assert abs((out != clean).mean() - 0.3) < 0.01
+    # swapped entries per sample: Binomial(25, 0.3) for both
+    assert stats.ks_2samp((a != clean).sum(1), (b != clean).sum(1)).pvalue > 0.001
+    assert stats.ks_2samp(a.ravel(), b.ravel()).pvalue > 0.001
 
 
 # ---------------------------------------------------------------------------- pandas

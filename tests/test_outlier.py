@@ -16,6 +16,9 @@ from skdae import (
 )
 from skdae import outlier as outlier_module
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
+
 
 def small(**params):
     return DenoisingAutoencoder(

@@ -12,6 +12,9 @@ from scipy import ndimage
 from skdae import ConvDenoisingAutoencoder, NoiseInjector, extract_patches
 from skdae.metrics import mse
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
+
 
 def smooth_images(n, height, width, seed=0):
     """Blurred random fields in [0, 1]: photo-like content with edges of scale 2 px."""

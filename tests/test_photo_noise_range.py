@@ -11,6 +11,9 @@ from numpy.testing import assert_allclose, assert_array_equal
 from skdae import DataScaleWarning, NoiseInjector
 from skdae.noise import NoiseLayer, corrupt
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
+
 
 @pytest.fixture
 def flat():

@@ -16,6 +16,9 @@ from tiny import EAGER
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
+
 TINY = {"epochs": 2, "batch_size": 64, "random_state": 0, "run_eagerly": EAGER}
 
 

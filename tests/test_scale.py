@@ -9,6 +9,9 @@ from tiny import EAGER
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
 from skdae._scale import DataScaleWarning
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
+
 
 def tiny(estimator, **params):
     defaults = {"epochs": 1, "random_state": 0, "run_eagerly": EAGER}

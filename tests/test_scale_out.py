@@ -13,6 +13,9 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, device
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
+
 BACKEND = keras.backend.backend()
 
 

@@ -8,6 +8,9 @@ from sklearn.metrics import roc_auc_score
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
+
 FAST = {"epochs": 2, "batch_size": 64, "random_state": 0}
 
 
