@@ -30,6 +30,7 @@ ORDER = (
     "memory",
     "scaling",
     "novelty",
+    "imputation",
     "photos",
     "gpu",
 )

@@ -10,6 +10,7 @@ ORDER = [
     "plot_inpainting_block_noise.py",
     "plot_denoise_sample_photo.py",
     "plot_novelty_detection.py",
+    "plot_impute_then_classify.py",
     "plot_save_and_load_conv_pool.py",
 ]
 

@@ -6,6 +6,7 @@ __version__ = "0.1.0"
 
 #: The public names and the submodule that defines each.
 _PUBLIC = {
+    "AutoencoderImputer": "impute",
     "AutoencoderOutlierDetector": "outlier",
     "ConvDenoisingAutoencoder": "conv",
     "DataScaleWarning": "_scale",
@@ -15,6 +16,7 @@ _PUBLIC = {
 }
 
 __all__ = [
+    "AutoencoderImputer",
     "AutoencoderOutlierDetector",
     "ConvDenoisingAutoencoder",
     "DataScaleWarning",
@@ -44,6 +46,7 @@ else:
     from ._scale import DataScaleWarning
     from .conv import ConvDenoisingAutoencoder
     from .dense import DenoisingAutoencoder
+    from .impute import AutoencoderImputer
     from .noise import NoiseInjector
     from .outlier import AutoencoderOutlierDetector
     from .patches import extract_patches

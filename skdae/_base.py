@@ -52,6 +52,7 @@ from .device import (
     resolve_device,
     resolve_precision,
 )
+from .missing import FillMissing, fill_missing, masked_loss, nan_target_stats
 from .noise import NoiseInjector, corrupt_array, draw_seed, seed_from
 
 logger = logging.getLogger("skdae")
@@ -256,6 +257,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        tags.input_tags.allow_nan = True  # NaN is a missing entry
         tags.target_tags.required = False
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
@@ -296,13 +298,17 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 
     # -------------------------------------------------------------------- data
     def _validate_X(self, X, *, reset):
-        """Check X (finite numbers, enough samples, right size) without copying it."""
+        """Check X (numbers, enough samples, right size) without copying it.
+
+        NaN is a missing entry and passes; infinity is an error.
+        """
         _check_feature_names(self, X, reset=reset)
         X = check_array(
             X,
             accept_sparse="csr",
             dtype="numeric",
             allow_nd=self._allows_images,
+            ensure_all_finite="allow-nan",
             input_name="X",
         )
         n_features = math.prod(X.shape[1:])
@@ -337,6 +343,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
             accept_sparse="csr",
             dtype="numeric",
             allow_nd=self._allows_images,
+            ensure_all_finite="allow-nan",  # NaN: no target for that entry
             input_name="clean",
         )
         if clean.shape != X.shape:
@@ -357,13 +364,15 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
 keras.utils.PyDataset
             Training data. Sparse matrices and memory maps are read one batch
             at a time. A ``PyDataset`` yields batches ``x`` or
-            ``(x_noisy, x_clean)`` (paired training), read as they come.
+            ``(x_noisy, x_clean)`` (paired training), read as they come. NaN
+            marks a missing entry: it enters the model as 0 (as masking noise
+            hides an entry) and the default ``"mse"`` loss skips it.
         y : None
             Ignored; accepted so the estimator works in a Pipeline.
         clean : {array-like, sparse matrix} of the shape of X, default=None
             Paired training: when given, ``X`` holds noisy samples and ``clean``
             their clean versions, the model learns ``X -> clean`` and applies no
-            synthetic corruption of its own.
+            synthetic corruption of its own. NaN in ``clean``: no target there.
 
         Returns
         -------
@@ -536,6 +545,10 @@ keras.utils.PyDataset
     def _check_noise_scale(self, sample, stacklevel=5):
         """Warn before training if ``noise_`` does not fit the data's scale."""
         sample = np.asarray(sample, dtype=np.float64).reshape(sample.shape[0], -1)
+        if np.isnan(sample).any():  # the spread of the observed entries
+            sample = sample[~np.isnan(sample)].reshape(1, -1)
+            if sample.size == 0:
+                return
         check_noise_scale(sample, self.noise_, type(self).__name__, stacklevel)
 
     def _compute_scope(self):
@@ -554,9 +567,13 @@ keras.utils.PyDataset
         with dtype_policy_scope(self.precision_):
             encoder, decoder = self._build_networks(self.sample_shape_, new_seed)
         inputs = keras.Input(self.sample_shape_, name="input")
-        noisy = self.noise_.as_layer(seed=new_seed())(inputs)
+        # Missing entries (NaN) enter as masking noise's hidden entries do.
+        filled = FillMissing(name="fill_missing")(inputs)
+        noisy = self.noise_.as_layer(seed=new_seed())(filled)
         outputs = self._compose(noisy, encoder, decoder)
         model = keras.Model(inputs, outputs, name=type(self).__name__.lower())
+        # "mse" counts the observed entries of the target only (NaN: no target).
+        compile_kwargs["loss"] = masked_loss(compile_kwargs["loss"])
         if self.precision_ == "mixed_float16":  # keep small float16 gradients
             compile_kwargs["optimizer"] = keras.optimizers.LossScaleOptimizer(
                 compile_kwargs["optimizer"]
@@ -714,6 +731,7 @@ keras.utils.PyDataset
             for index in range(len(batches)):
                 batch = batches[index]
                 n_rows = batch.shape[0]
+                batch = fill_missing(batch)  # encoder_ and decoder_ take no NaN
                 result = predict(pad_rows(batch, min(rows, _next_power_of_two(n_rows))))
                 outputs.append(
                     keras.tree.map_structure(
@@ -849,7 +867,9 @@ keras.utils.PyDataset
         -------
         scores : ndarray of shape (n_samples,), dtype float64
             ``-mean((x - denoise(x)) ** 2)`` over the features of each sample
-            ``x``; :meth:`score` is their mean.
+            ``x``; :meth:`score` is their mean. Over the observed entries only
+            when ``x`` has missing ones (NaN); 0 for a sample without any
+            observed entry.
         """
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
@@ -860,7 +880,15 @@ keras.utils.PyDataset
             clean = read_rows(X, rows, (self.n_features_in_,))
             reconstruction = self._predict(self.model_, clean, self.sample_shape_)
             error = clean.astype(np.float64) - reconstruction.reshape(len(clean), -1)
-            scores[rows] = -np.mean(error**2, axis=1)
+            observed = ~np.isnan(error)  # missing entries have no error
+            if observed.all():
+                scores[rows] = -np.mean(error**2, axis=1)
+                continue
+            total = np.sum(np.where(observed, error, 0.0) ** 2, axis=1)
+            counts = observed.sum(axis=1)
+            scores[rows] = -np.divide(
+                total, counts, out=np.zeros_like(total), where=counts > 0
+            )
         return scores
 
     def score(self, X, y=None) -> float:
@@ -978,7 +1006,12 @@ def _next_power_of_two(n):
 
 
 def _target_stats(X):
-    """(min, max, mean per feature) of a dense or sparse array (zeros counted)."""
+    """(min, max, mean per feature) of a dense or sparse array (zeros counted).
+
+    Missing entries (NaN) are left out; a feature never observed has mean 0.
+    """
+    if sp.issparse(X) and np.isnan(X.data).any():
+        return nan_target_stats(X)
     if sp.issparse(X):
         values = X.data
         if X.nnz < math.prod(X.shape):
@@ -987,4 +1020,6 @@ def _target_stats(X):
         return float(values.min()), float(values.max()), mean
     X = np.asarray(X) if not isinstance(X, np.ndarray) else X
     mean = np.mean(X.reshape(X.shape[0], -1), axis=0, dtype=np.float64)
+    if np.isnan(mean).any():
+        return nan_target_stats(X)
     return float(np.min(X)), float(np.max(X)), mean

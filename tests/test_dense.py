@@ -234,7 +234,6 @@ def test_repeated_fits_do_not_grow_memory(digits):
 @pytest.mark.parametrize(
     "bad, message",
     [
-        (np.array([[0.0, np.nan], [1.0, 0.0]]), "NaN"),
         (np.array([[0.0, np.inf], [1.0, 0.0]]), "infinity"),
         (np.array([["a", "b"], ["c", "d"]]), "numeric"),
         (np.empty((0, 2)), "0 sample"),

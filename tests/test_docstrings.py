@@ -41,6 +41,8 @@ def test_documented_defaults_are_the_signature_defaults(cls):
     for name, text in documented.items():
         assert name in signature.parameters, f"{cls.__name__} documents {name}"
         actual = signature.parameters[name].default
+        if text == "np.nan" and isinstance(actual, float) and actual != actual:
+            continue  # NaN, documented as scikit-learn's imputers do
         try:
             value = ast.literal_eval(text)
         except (ValueError, SyntaxError):

@@ -1,0 +1,387 @@
+"""AutoencoderImputer: missing values filled by a denoising autoencoder.
+
+A meta-estimator in the shape of scikit-learn's imputers
+(:class:`~sklearn.impute.IterativeImputer`, :class:`~sklearn.impute.KNNImputer`):
+it standardizes the observed entries of each column, trains a
+:class:`~skdae.DenoisingAutoencoder` with masking noise on them (the network
+learns to predict hidden entries from the observed ones, as MIDAS and GAIN do),
+and fills each missing entry with the network's reconstruction, refined by
+re-encoding the table with the current imputations in place.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import numpy as np
+from sklearn.base import MetaEstimatorMixin, clone
+from sklearn.impute._base import _BaseImputer
+from sklearn.utils import check_random_state
+from sklearn.utils._mask import _get_mask
+from sklearn.utils._missing import is_scalar_nan
+from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils.validation import (
+    FLOAT_DTYPES,
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+from .dense import DenoisingAutoencoder
+from .noise import NoiseInjector, corrupt_array, seed_from
+
+#: The autoencoder of ``autoencoder=None`` (see ``default_autoencoder``), chosen
+#: on GAIN's spam and letter tables at 20 % MCAR, one seed (2026-11-29): RMSE
+#: spam 0.0491 with (256, 256) and batches of 256 for 50 epochs, 0.0471 with
+#: (512, 512) and batches of 1024; letter 0.0799 and 0.0754 (60 epochs). Masking
+#: noise 0.15 (letter 0.0806) and 0.5 (0.0832) did worse than 0.3; batches of
+#: 1024 at a learning rate of 2e-3 matched batches of 512 at 1e-3 in less time.
+DEFAULT_AUTOENCODER = {
+    "hidden_layer_sizes": (512, 512),
+    "noise": {"kind": "masking", "noise_factor": 0.3},
+    "epochs": 100,
+    "batch_size": 1024,
+    "output_activation": "linear",
+    "whiten": False,
+    "optimizer__learning_rate": 2e-3,
+}
+
+
+def default_autoencoder() -> DenoisingAutoencoder:
+    """The autoencoder used when ``autoencoder`` is None (a new instance)."""
+    params = dict(DEFAULT_AUTOENCODER)
+    params["noise"] = NoiseInjector(**params["noise"])
+    return DenoisingAutoencoder(**params)
+
+
+class AutoencoderImputer(MetaEstimatorMixin, _BaseImputer):
+    """Impute missing values with a denoising autoencoder.
+
+    Each column is standardized over its observed entries; a
+    :class:`~skdae.DenoisingAutoencoder` trained with masking noise learns to
+    reconstruct the observed entries from corrupted rows, in which its
+    corruption hides observed entries exactly as a missing entry is presented
+    (both enter the network as 0, the column mean). ``transform`` fills each
+    missing entry with the reconstruction of its row, then re-encodes the rows
+    with those values in place ``max_iter`` times, and undoes the scaling.
+    Observed entries are returned unchanged, bit for bit.
+
+    Parameters
+    ----------
+    autoencoder : DenoisingAutoencoder or None, default=None
+        The autoencoder to train on the standardized table; it is cloned,
+        never changed. Its noise should be masking noise (what a missing entry
+        looks like to it). None means ``DenoisingAutoencoder(
+        hidden_layer_sizes=(512, 512), noise=NoiseInjector(kind="masking",
+        noise_factor=0.3), epochs=100, batch_size=1024,
+        optimizer__learning_rate=2e-3, output_activation="linear",
+        whiten=False)``. Its parameters are set and
+        grid-searched as ``autoencoder__epochs``,
+        ``autoencoder__noise__noise_factor``, ..., also while it is None (the
+        default autoencoder is created first).
+    missing_values : int, float, str, np.nan or None, default=np.nan
+        The placeholder of a missing entry.
+    max_iter : int, default=0
+        Refinement passes: after the first reconstruction, the rows are
+        encoded again this many times with the current imputations in place of
+        the missing entries. 0 keeps the first reconstruction. One pass
+        lowered the RMSE on letter (0.0754 to 0.0740) and raised it on spam
+        (0.0471 to 0.0488); two raised both.
+    sample_posterior : bool, default=False
+        Whether ``transform`` returns one random draw instead of the best
+        estimate: the rows are corrupted by the training noise before each
+        reconstruction, so the imputations vary with ``random_state`` as
+        ``IterativeImputer(sample_posterior=True)``'s do. Call it with several
+        ``random_state`` values for multiple imputation.
+    categorical_features : array-like of int or bool, or None, default=None
+        Integer-coded categorical columns (indices, or a boolean mask of
+        length ``n_features``): their imputations are rounded to the nearest
+        category observed in the column at fit.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the autoencoder (when its own ``random_state`` is None) and the
+        draws of ``sample_posterior``.
+    add_indicator : bool, default=False
+        Append a :class:`~sklearn.impute.MissingIndicator` of the features
+        that had missing values at fit.
+    keep_empty_features : bool, default=False
+        Keep the features with no observed value at fit, filled with 0 (as
+        :class:`~sklearn.impute.SimpleImputer` does); by default they are
+        dropped from the output.
+
+    Attributes
+    ----------
+    autoencoder_ : DenoisingAutoencoder
+        The fitted clone of ``autoencoder``, trained on the standardized
+        non-empty features.
+    mean_ : ndarray of shape (n_features,)
+        Mean of each feature's observed entries (0 for an empty feature).
+    scale_ : ndarray of shape (n_features,)
+        Standard deviation of each feature's observed entries (1 where it is 0).
+    n_iter_ : int
+        Reconstructions ``transform`` makes of each row: ``max_iter + 1``.
+    categories_ : dict of int to ndarray
+        The observed categories of each categorical feature, by column index.
+    indicator_ : MissingIndicator or None
+        The indicator of ``add_indicator``.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    sklearn.impute.IterativeImputer : Each feature regressed on the others.
+    sklearn.impute.KNNImputer : The mean of the nearest rows.
+    sklearn.impute.SimpleImputer : A column statistic.
+    DenoisingAutoencoder : The model inside.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skdae import AutoencoderImputer, DenoisingAutoencoder
+    >>> rng = np.random.default_rng(0)
+    >>> Z = rng.normal(size=(300, 2))
+    >>> X = np.hstack([Z, Z @ rng.normal(size=(2, 4))])
+    >>> X[rng.random(X.shape) < 0.2] = np.nan
+    >>> imputer = AutoencoderImputer(
+    ...     DenoisingAutoencoder((32,), epochs=5), random_state=0)
+    >>> X_filled = imputer.fit_transform(X)
+    >>> bool(np.isnan(X_filled).any())
+    False
+    >>> observed = ~np.isnan(X)
+    >>> bool((X_filled[observed] == X[observed]).all())
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseImputer._parameter_constraints,
+        "autoencoder": [HasMethods(["fit", "denoise"]), None],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "sample_posterior": ["boolean"],
+        "categorical_features": ["array-like", None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        autoencoder=None,
+        *,
+        missing_values=np.nan,
+        max_iter=0,
+        sample_posterior=False,
+        categorical_features=None,
+        random_state=None,
+        add_indicator=False,
+        keep_empty_features=False,
+    ):
+        super().__init__(
+            missing_values=missing_values,
+            add_indicator=add_indicator,
+            keep_empty_features=keep_empty_features,
+        )
+        self.autoencoder = autoencoder
+        self.max_iter = max_iter
+        self.sample_posterior = sample_posterior
+        self.categorical_features = categorical_features
+        self.random_state = random_state
+
+    def _autoencoder(self):
+        """The autoencoder parameter, with None read as the default one."""
+        if self.autoencoder is None:
+            return default_autoencoder()
+        return self.autoencoder
+
+    def set_params(self, **params):
+        """Set parameters, including the autoencoder's as ``autoencoder__<name>``.
+
+        ``autoencoder__<name>`` works also while ``autoencoder`` is None: the
+        default autoencoder is created first.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : AutoencoderImputer
+            This estimator.
+        """
+        nested = any(key.startswith("autoencoder__") for key in params)
+        if nested and "autoencoder" not in params and self.autoencoder is None:
+            self.autoencoder = default_autoencoder()
+        return super().set_params(**params)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.non_deterministic = False
+        return tags
+
+    # ------------------------------------------------------------------ data
+    def _validate(self, X, *, reset):
+        finite = "allow-nan" if is_scalar_nan(self.missing_values) else True
+        return validate_data(
+            self,
+            X,
+            reset=reset,
+            dtype=FLOAT_DTYPES,
+            ensure_all_finite=finite,
+            copy=True,
+        )
+
+    def _categorical_columns(self, n_features):
+        if self.categorical_features is None:
+            return np.zeros(0, dtype=int)
+        columns = np.asarray(self.categorical_features)
+        if columns.dtype == bool:
+            if columns.shape != (n_features,):
+                raise ValueError(
+                    f"categorical_features as a boolean mask must have "
+                    f"{n_features} entries, one per feature; got {columns.shape}."
+                )
+            return np.flatnonzero(columns)
+        if columns.size and (
+            not np.issubdtype(columns.dtype, np.integer)
+            or columns.min() < 0
+            or columns.max() >= n_features
+        ):
+            raise ValueError(
+                "categorical_features must hold column indices in "
+                f"[0, {n_features}) or a boolean mask; got "
+                f"{self.categorical_features!r}."
+            )
+        return np.unique(columns.ravel())
+
+    def _standardize(self, X, mask):
+        """The non-empty features of X, standardized, with NaN where missing."""
+        Z = (X[:, self._valid] - self.mean_[self._valid]) / self.scale_[self._valid]
+        Z[mask[:, self._valid]] = np.nan
+        return Z.astype(np.float32)
+
+    # ------------------------------------------------------------------- fit
+    def fit(self, X, y=None) -> AutoencoderImputer:
+        """Train the autoencoder on the observed entries of ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with missing entries (``missing_values``).
+        y : None
+            Ignored; accepted so the estimator works in a Pipeline.
+
+        Returns
+        -------
+        self : AutoencoderImputer
+            The fitted imputer.
+        """
+        self._validate_params()
+        X = self._validate(X, reset=True)
+        mask = _get_mask(X, self.missing_values)
+        super()._fit_indicator(mask)
+        n_features = X.shape[1]
+        self._valid = ~mask.all(axis=0)
+        observed = np.where(mask, np.nan, X)
+        with np.errstate(all="ignore"):
+            counts = (~mask).sum(axis=0)
+            self.mean_ = np.where(counts > 0, np.nansum(observed, axis=0), 0.0)
+            self.mean_ = self.mean_ / np.maximum(counts, 1)
+            variance = np.nansum((observed - self.mean_) ** 2, axis=0)
+            scale = np.sqrt(variance / np.maximum(counts, 1))
+        self.scale_ = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        self.categories_ = {
+            int(j): np.unique(X[~mask[:, j], j])
+            for j in self._categorical_columns(n_features)
+            if self._valid[j]
+        }
+        autoencoder = clone(self._autoencoder())
+        params = autoencoder.get_params()
+        if "random_state" in params and params["random_state"] is None:
+            autoencoder.set_params(random_state=seed_from(self.random_state))
+        if self._valid.any():
+            autoencoder.fit(self._standardize(X, mask))
+        self.autoencoder_ = autoencoder
+        self.n_iter_ = self.max_iter + 1
+        return self
+
+    # ------------------------------------------------------------- transform
+    def transform(self, X):
+        """Fill the missing entries of ``X``; observed entries stay as they are.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data with missing entries.
+
+        Returns
+        -------
+        X_imputed : ndarray of shape (n_samples, n_features_out)
+            ``X`` with its missing entries filled (features with no observed
+            value at fit dropped, unless ``keep_empty_features``), followed by
+            the missing indicator with ``add_indicator=True``.
+        """
+        check_is_fitted(self)
+        X = self._validate(X, reset=False)
+        mask = _get_mask(X, self.missing_values)
+        X_indicator = super()._transform_indicator(mask)
+        valid = self._valid
+        if mask[:, valid].any():
+            filled = self._impute(self._standardize(X, mask), mask[:, valid])
+            X_valid = X[:, valid]
+            X_valid[mask[:, valid]] = filled
+            X[:, valid] = X_valid
+        if self.keep_empty_features:
+            X[:, ~valid] = 0.0
+        else:
+            X = X[:, valid]
+        return super()._concatenate_indicator(X, X_indicator)
+
+    def _impute(self, Z, mask):
+        """The values of the missing entries (``mask``), in X's units."""
+        rng = check_random_state(self.random_state) if self.sample_posterior else None
+        corruption = self.autoencoder_.noise_.corruption() if rng is not None else None
+        current = Z
+        for _ in range(self.max_iter + 1):
+            inputs = current
+            if corruption is not None:
+                inputs = corrupt_array(current, corruption, seed_from(rng))
+                inputs[np.isnan(current)] = np.nan
+            reconstruction = np.asarray(self.autoencoder_.denoise(inputs))
+            current = np.where(mask, reconstruction, Z)
+        columns = np.flatnonzero(self._valid)
+        values = current * self.scale_[columns] + self.mean_[columns]
+        for j, categories in self.categories_.items():
+            position = int(np.searchsorted(columns, j))
+            values[:, position] = _nearest(values[:, position], categories)
+        return values[mask]
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output features.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names, checked against ``feature_names_in_``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            The input names (of the features kept), then the indicator's.
+        """
+        check_is_fitted(self, "n_features_in_")
+        input_features = _check_feature_names_in(self, input_features)
+        names = (
+            input_features
+            if self.keep_empty_features
+            else (input_features[self._valid])
+        )
+        return self._concatenate_indicator_feature_names_out(names, input_features)
+
+
+def _nearest(values, categories):
+    """Each value replaced by the nearest of the sorted ``categories``."""
+    upper = np.clip(np.searchsorted(categories, values), 1, len(categories) - 1)
+    if len(categories) == 1:
+        return np.full_like(values, categories[0])
+    lower = categories[upper - 1]
+    higher = categories[upper]
+    return np.where(values - lower <= higher - values, lower, higher)
