@@ -4,6 +4,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from tiny import EAGER
 
 from skdae import (
+    AutoencoderImputer,
     AutoencoderOutlierDetector,
     ConvDenoisingAutoencoder,
     DenoisingAutoencoder,
@@ -17,6 +18,7 @@ SMALL = {"epochs": 1, "batch_size": 32, "random_state": 0, "run_eagerly": EAGER}
     [
         NoiseInjector(random_state=0),
         NoiseInjector("block", 0.3, random_state=0),
+        NoiseInjector("swap", 0.3, random_state=0),
         DenoisingAutoencoder(hidden_layer_sizes=(8, 4), **SMALL),
         DenoisingAutoencoder(
             hidden_layer_sizes=(8,), transform_mode="denoise", **SMALL
@@ -47,4 +49,17 @@ def test_sklearn_contract(estimator, check):
     },
 )
 def test_outlier_detector_contract(estimator, check):
+    check(estimator)
+
+
+@parametrize_with_checks(
+    [
+        AutoencoderImputer(
+            DenoisingAutoencoder(
+                (4,), epochs=1, batch_size=32, random_state=0, run_eagerly=EAGER
+            )
+        )
+    ]
+)
+def test_imputer_contract(estimator, check):
     check(estimator)

@@ -12,11 +12,13 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 from tiny import EAGER
 
 from skdae import AutoencoderImputer, DenoisingAutoencoder
 from skdae import impute as impute_module
+
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = pytest.mark.torch
 
 
 def small(**params):
@@ -238,16 +240,3 @@ def test_clone_pickle_and_pipeline(fitted, table):
     search.fit(holes, y)
     assert search.score(holes, y) > 0.5
     assert clone(fitted).get_params()["max_iter"] == fitted.max_iter
-
-
-@parametrize_with_checks(
-    [
-        AutoencoderImputer(
-            DenoisingAutoencoder(
-                (4,), epochs=1, batch_size=32, random_state=0, run_eagerly=EAGER
-            )
-        )
-    ]
-)
-def test_sklearn_contract(estimator, check):
-    check(estimator)

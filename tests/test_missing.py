@@ -17,6 +17,9 @@ from skdae.missing import (
     nan_target_stats,
 )
 
+# Also run by CI on the other Keras backends (see .ci/run).
+pytestmark = [pytest.mark.jax, pytest.mark.torch]
+
 
 def small(**params):
     return DenoisingAutoencoder(
