@@ -6,7 +6,7 @@ A meta-estimator in the shape of scikit-learn's outlier detectors
 one of the autoencoders and scores samples by how far their reconstruction
 error and their code lie from those of the training samples (or by the
 autoencoder's own :meth:`~skdae.DenoisingAutoencoder.score_samples`, minus the
-reconstruction error).
+reconstruction error). Raw columns of any scale are scaled first, robustly.
 """
 
 from __future__ import annotations
@@ -17,33 +17,54 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import pinvh
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, OutlierMixin, clone
+from sklearn.preprocessing import RobustScaler
 from sklearn.utils import _safe_indexing, gen_batches, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_is_fitted
 
+from .conv import ConvDenoisingAutoencoder
 from .dense import DenoisingAutoencoder
 
 #: Tukey's fence: training scores this many interquartile ranges below the
 #: first quartile are outliers under ``contamination="auto"``.
 TUKEY_K = 1.5
 
-#: The autoencoder of ``autoencoder=None``: under-complete (a 64-value code),
-#: unlike DenoisingAutoencoder's own over-complete default, which is made for
-#: denoising and features and learns to reconstruct anomalies too.
-DEFAULT_AUTOENCODER = {"hidden_layer_sizes": (256, 64), "epochs": 50}
+#: The autoencoder of ``autoencoder=None``: under-complete, unlike
+#: DenoisingAutoencoder's own over-complete default, which is made for denoising
+#: and features and learns to reconstruct anomalies too. Its
+#: ``hidden_layer_sizes="auto"`` is resolved by the detector at fit from the
+#: number of features (:func:`default_hidden_layer_sizes`).
+DEFAULT_AUTOENCODER = {"hidden_layer_sizes": "auto", "epochs": 50}
 
-#: Regularisation of the standardized score's variances, relative to their mean:
+#: Features from which the data are taken for images: the network of
+#: ``hidden_layer_sizes="auto"`` is then (256, 64), measured on Fashion-MNIST.
+IMAGE_FEATURES = 256
+IMAGE_LAYER_SIZES = (256, 64)
+
+#: Rows (at most) from which the robust scaler learns its medians and quantiles.
+SCALER_ROWS = 100_000
+
+#: Regularisation of the standardized score's scales, relative to their mean:
 #: a feature the autoencoder always reconstructs exactly (a constant border
 #: pixel) and a code direction without spread must not weigh without bound.
-ERROR_VARIANCE_RIDGE = 1e-3
+ERROR_SCALE_RIDGE = 1e-3
 CODE_COVARIANCE_RIDGE = 1e-6
+
+#: Share of the training codes, the closest to their first mean, from which the
+#: code's mean and covariance are estimated again (robust to the outliers in
+#: the training data).
+CODE_SUPPORT_FRACTION = 0.9
+
+#: Training rows (at most, evenly spaced) from which the standardized score's
+#: statistics are learned; every training row is scored.
+STATISTICS_ROWS = 50_000
 
 #: Values (samples x features) read at once by the standardized score.
 VALUES_PER_CHUNK = 2**22
 
 #: What a fit with score_method="standardized" learns.
 STANDARDIZED_ATTRIBUTES = (
-    "error_variance_",
+    "error_scale_",
     "code_mean_",
     "code_precision_",
     "distance_median_",
@@ -52,8 +73,25 @@ STANDARDIZED_ATTRIBUTES = (
 
 
 def default_autoencoder() -> DenoisingAutoencoder:
-    """The autoencoder used when ``autoencoder`` is None (a new instance)."""
+    """The autoencoder used when ``autoencoder`` is None (a new instance).
+
+    Its ``hidden_layer_sizes`` is ``"auto"``, which only the detector reads: it
+    is replaced at fit by :func:`default_hidden_layer_sizes` of the data.
+    """
     return DenoisingAutoencoder(**DEFAULT_AUTOENCODER)
+
+
+def default_hidden_layer_sizes(n_features: int) -> tuple[int, ...]:
+    """The network of ``hidden_layer_sizes="auto"`` for ``n_features`` inputs.
+
+    ``(256, 64)`` for images (256 features or more, as 28 x 28 pixels); for
+    tables, a hidden layer of twice the features (16 to 128 units) and a code of
+    a third of them (at least 2): a bottleneck narrower than the input, so that
+    the autoencoder cannot copy unusual rows.
+    """
+    if n_features >= IMAGE_FEATURES:
+        return IMAGE_LAYER_SIZES
+    return (min(128, max(16, 2 * n_features)), max(2, n_features // 3))
 
 
 class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -183,6 +221,7 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
 
     _parameter_constraints: dict = {
         "autoencoder": [HasMethods(["fit", "score_samples"]), None],
+        "scaler": [StrOptions({"auto", "robust"}), None],
         "score_method": [StrOptions({"standardized", "reconstruction"})],
         "contamination": [
             StrOptions({"auto"}),
@@ -191,9 +230,15 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
     }
 
     def __init__(
-        self, autoencoder=None, *, score_method="standardized", contamination="auto"
+        self,
+        autoencoder=None,
+        *,
+        scaler="auto",
+        score_method="standardized",
+        contamination="auto",
     ):
         self.autoencoder = autoencoder
+        self.scaler = scaler
         self.score_method = score_method
         self.contamination = contamination
 
@@ -233,8 +278,39 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         tags.target_tags.required = False
         return tags
 
+    def _scales(self) -> bool:
+        """Whether the columns are scaled before the autoencoder."""
+        if self.scaler == "auto":
+            return not isinstance(self._autoencoder(), ConvDenoisingAutoencoder)
+        return self.scaler == "robust"
+
+    def _new_autoencoder(self, n_features):
+        """A clone of the autoencoder, ready to fit on ``n_features`` features."""
+        autoencoder = clone(self._autoencoder())
+        params = autoencoder.get_params(deep=False)
+        if params.get("hidden_layer_sizes") == "auto":
+            autoencoder.set_params(
+                hidden_layer_sizes=default_hidden_layer_sizes(n_features)
+            )
+        if self.score_method == "standardized":
+            missing = [
+                name
+                for name in ("transform", "denoise")
+                if not hasattr(autoencoder, name)
+            ]
+            if missing:
+                raise ValueError(
+                    f'score_method="standardized" needs {" and ".join(missing)} on '
+                    f"the autoencoder; {type(autoencoder).__name__} has not. "
+                    'Use score_method="reconstruction".'
+                )
+            if params.get("transform_mode") == "denoise":
+                # The score reads codes: the detector's own clone encodes.
+                autoencoder.set_params(transform_mode="code")
+        return autoencoder
+
     def fit(self, X, y=None) -> AutoencoderOutlierDetector:
-        """Train the autoencoder on ``X`` and set the threshold from its scores.
+        """Scale ``X``, train the autoencoder on it, and set the threshold.
 
         Parameters
         ----------
@@ -250,18 +326,24 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
             The fitted detector.
         """
         self._validate_params()
-        self.autoencoder_ = clone(self._autoencoder()).fit(X)
-        self.n_features_in_ = self.autoencoder_.n_features_in_
+        for name in (*STANDARDIZED_ATTRIBUTES, "scaler_"):  # of an earlier fit
+            self.__dict__.pop(name, None)
+        if self._scales():
+            self.scaler_ = _fit_robust_scaler(X)
+        n_features = int(np.prod(np.shape(X)[1:])) if np.ndim(X) > 1 else 1
+        self.autoencoder_ = self._new_autoencoder(n_features)
+        self.autoencoder_.fit(self._scaled(X))
+        self.n_features_in_ = getattr(self.autoencoder_, "n_features_in_", n_features)
         if hasattr(self.autoencoder_, "feature_names_in_"):
             self.feature_names_in_ = self.autoencoder_.feature_names_in_
+        elif hasattr(X, "columns") and all(isinstance(c, str) for c in X.columns):
+            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        for name in STANDARDIZED_ATTRIBUTES:  # of an earlier fit
-            self.__dict__.pop(name, None)
         if self.score_method == "standardized":
             scores = self._fit_standardized_score(X)
         else:
-            scores = self.autoencoder_.score_samples(X)
+            scores = self.autoencoder_.score_samples(self._scaled(X))
         if self.contamination == "auto":
             q1, q3 = np.percentile(scores, [25.0, 75.0])
             self.offset_ = float(q1 - TUKEY_K * (q3 - q1))
@@ -269,13 +351,33 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
             self.offset_ = float(np.percentile(scores, 100.0 * self.contamination))
         return self
 
+    def _scaled(self, X):
+        """``X`` after ``scaler_`` (as it is without one), in its own layout.
+
+        A DataFrame stays a DataFrame (the autoencoder keeps its column names);
+        a sparse matrix stays sparse (the scaler does not centre it then).
+        """
+        scaler = getattr(self, "scaler_", None)
+        if scaler is None:
+            return X
+        if sp.issparse(X):
+            return scaler.transform(X.tocsr())
+        values = np.asarray(X, dtype=np.float64)
+        shape = values.shape
+        out = scaler.transform(values.reshape(len(values), -1)).reshape(shape)
+        out = out.astype(np.float32)
+        if hasattr(X, "iloc"):
+            return X.__class__(out, columns=X.columns, index=X.index)
+        return out
+
     def score_samples(self, X) -> np.ndarray:
         """The score of each sample under ``score_method``: higher is more typical.
 
         With ``"standardized"``, minus the sum of the sample's two standardized
         distances (reconstruction error and code); with ``"reconstruction"``,
-        minus its mean squared reconstruction error. ``X`` is read one chunk
-        of rows at a time. The score does not depend on ``contamination``.
+        minus its mean squared reconstruction error; both on the scaled
+        columns. ``X`` is read one chunk of rows at a time. The score does not
+        depend on ``contamination``.
 
         Parameters
         ----------
@@ -285,46 +387,42 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         Returns
         -------
         scores : ndarray of shape (n_samples,)
-            The standardized score, or the autoencoder's ``score_samples(X)``.
+            The standardized score, or the autoencoder's ``score_samples`` of
+            the scaled ``X``.
         """
         check_is_fitted(self)
         if self.score_method == "standardized":
             return self._standardized_score(X)
-        return self.autoencoder_.score_samples(X)
+        return self.autoencoder_.score_samples(self._scaled(X))
 
     def _fit_standardized_score(self, X) -> np.ndarray:
-        """Fit the standardized score's statistics on ``X``; its training scores."""
-        missing = [
-            name
-            for name in ("transform", "denoise")
-            if not hasattr(self.autoencoder_, name)
-        ]
-        if missing:
-            raise ValueError(
-                f'score_method="standardized" needs {" and ".join(missing)} on '
-                f"the autoencoder; {type(self.autoencoder_).__name__} has not. "
-                'Use score_method="reconstruction".'
-            )
-        # Two passes over X, one chunk of rows at a time: the statistics, then
-        # the training samples' distances.
-        n_samples, error_sum, error_squares, code_sum, code_products = 0, 0, 0, 0, 0
-        for errors, codes in self._errors_and_codes(X):
-            n_samples += len(errors)
-            error_sum = error_sum + errors.sum(axis=0)
-            error_squares = error_squares + (errors**2).sum(axis=0)
-            code_sum = code_sum + codes.sum(axis=0)
-            code_products = code_products + codes.T @ codes
-        variance = np.maximum(
-            error_squares / n_samples - (error_sum / n_samples) ** 2, 0
+        """Fit the standardized score's statistics on ``X``; its training scores.
+
+        The error scales and the code's mean and covariance come from up to
+        :data:`STATISTICS_ROWS` training rows (evenly spaced), robustly: the
+        rows may hold the outliers to be found (outlier detection), which must
+        not widen the scales that measure them.
+        """
+        n_rows = _num_samples(X)
+        rows = np.unique(
+            np.linspace(0, n_rows - 1, min(n_rows, STATISTICS_ROWS)).astype(int)
         )
-        self.error_variance_ = variance + ERROR_VARIANCE_RIDGE * variance.mean()
-        self.error_variance_[self.error_variance_ <= 0] = 1.0
-        self.code_mean_ = code_sum / n_samples
-        covariance = (
-            code_products - n_samples * np.outer(self.code_mean_, self.code_mean_)
-        ) / max(n_samples - 1, 1)
-        ridge = CODE_COVARIANCE_RIDGE * np.trace(covariance) / len(covariance)
-        self.code_precision_ = pinvh(covariance + ridge * np.eye(len(covariance)))
+        sample = X if len(rows) == n_rows else _safe_indexing(_rows_of(X), rows)
+        chunks = list(self._errors_and_codes(sample))
+        errors = np.concatenate([errors for errors, _ in chunks])
+        codes = np.concatenate([codes for _, codes in chunks])
+        # Each feature's typical squared error: the median, not the mean,
+        # which the outliers' errors would inflate.
+        scale = np.median(errors**2, axis=0)
+        self.error_scale_ = scale + ERROR_SCALE_RIDGE * scale.mean()
+        self.error_scale_[self.error_scale_ <= 0] = 1.0
+        # The codes' mean and covariance, then again without the codes farthest
+        # from them (one reweighting step, as in a minimum covariance
+        # determinant estimate).
+        self.code_mean_, self.code_precision_ = _mean_and_precision(codes)
+        distance = _mahalanobis(codes, self.code_mean_, self.code_precision_)
+        kept = distance <= np.percentile(distance, 100.0 * CODE_SUPPORT_FRACTION)
+        self.code_mean_, self.code_precision_ = _mean_and_precision(codes[kept])
         distances = self._all_distances(X)
         self.distance_median_ = np.median(distances, axis=0)
         q1, q3 = np.percentile(distances, [25.0, 75.0], axis=0)
@@ -339,26 +437,33 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         return np.concatenate(chunks)
 
     def _errors_and_codes(self, X):
-        """Reconstruction errors ``(rows, n_features)`` and codes, chunk by chunk."""
-        if sp.issparse(X):
-            X = X.tocsr()  # rows can be sliced
-        elif not (isinstance(X, np.ndarray) or hasattr(X, "iloc")):
-            X = np.asarray(X)  # lists and other array-likes; frames keep names
+        """Reconstruction errors ``(rows, n_features)`` and codes, chunk by chunk.
+
+        Both in one pass through the network when the autoencoder decodes its
+        codes (``inverse_transform``, in ``"code"`` mode): the reconstruction is
+        the decoding of the code. Otherwise (a convolutional model with skip
+        connections) ``denoise`` and ``transform`` each run the encoder.
+        """
+        X = _rows_of(X)  # frames keep their names
+        autoencoder = self.autoencoder_
+        one_pass = hasattr(autoencoder, "inverse_transform")
         step = max(1, VALUES_PER_CHUNK // max(1, self.n_features_in_))
         for rows in gen_batches(_num_samples(X), step):
-            chunk = _safe_indexing(X, rows)
+            chunk = self._scaled(_safe_indexing(X, rows))
             values = chunk.toarray() if sp.issparse(chunk) else np.asarray(chunk)
             values = values.reshape(len(values), -1).astype(np.float64)
-            reconstruction = np.asarray(self.autoencoder_.denoise(chunk))
+            codes = np.asarray(autoencoder.transform(chunk))
+            if one_pass:
+                reconstruction = np.asarray(autoencoder.inverse_transform(codes))
+            else:
+                reconstruction = np.asarray(autoencoder.denoise(chunk))
             errors = values - reconstruction.reshape(len(values), -1)
-            codes = np.asarray(self.autoencoder_.transform(chunk))
             yield errors, codes.reshape(len(codes), -1).astype(np.float64)
 
     def _distances(self, errors, codes) -> np.ndarray:
         """The two distances of each sample, ``(n, 2)``: error, then code."""
-        error = np.sum(errors**2 / self.error_variance_, axis=1)
-        centred = codes - self.code_mean_
-        code = np.einsum("ij,jk,ik->i", centred, self.code_precision_, centred)
+        error = np.sum(errors**2 / self.error_scale_, axis=1)
+        code = _mahalanobis(codes, self.code_mean_, self.code_precision_)
         return np.column_stack([error, code])
 
     def _combine(self, distances) -> np.ndarray:
@@ -395,3 +500,51 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
             +1 where ``decision_function(X) >= 0``, else -1.
         """
         return np.where(self.decision_function(X) >= 0, 1, -1)
+
+
+def _rows_of(X):
+    """``X`` in a form whose rows can be indexed (CSR for sparse matrices)."""
+    if sp.issparse(X):
+        return X.tocsr()
+    if isinstance(X, np.ndarray) or hasattr(X, "iloc"):
+        return X
+    return np.asarray(X)
+
+
+def _mean_and_precision(codes):
+    """Mean of the codes and the inverse of their regularized covariance."""
+    mean = codes.mean(axis=0)
+    covariance = np.atleast_2d(np.cov(codes, rowvar=False))
+    ridge = CODE_COVARIANCE_RIDGE * np.trace(covariance) / len(covariance)
+    return mean, pinvh(covariance + ridge * np.eye(len(covariance)))
+
+
+def _mahalanobis(codes, mean, precision):
+    """Squared Mahalanobis distance of each code."""
+    centred = codes - mean
+    return np.einsum("ij,jk,ik->i", centred, precision, centred)
+
+
+def _fit_robust_scaler(X) -> RobustScaler:
+    """A RobustScaler of X's columns (flattened), fitted on up to SCALER_ROWS rows.
+
+    Each column is centred on its median (not for sparse ``X``, which stays
+    sparse) and divided by its interquartile range over 1.349 (the standard
+    deviation of normal data); a column whose interquartile range is 0 (mostly
+    one value: binary flags, sparse counts) by its standard deviation instead,
+    or by 1 if constant.
+    """
+    n_rows = _num_samples(X)
+    rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, SCALER_ROWS)).astype(int))
+    if sp.issparse(X):
+        sample = X.tocsr()[rows].toarray()
+    else:
+        sample = np.asarray(_safe_indexing(X, rows) if n_rows > SCALER_ROWS else X)
+    sample = sample.reshape(len(sample), -1).astype(np.float64)
+    scaler = RobustScaler(with_centering=not sp.issparse(X), unit_variance=True)
+    scaler.fit(sample)
+    q1, q3 = np.percentile(sample, [25.0, 75.0], axis=0)
+    flat = q3 <= q1
+    std = sample.std(axis=0)
+    scaler.scale_[flat] = np.where(std[flat] > 0, std[flat], 1.0)
+    return scaler

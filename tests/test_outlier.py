@@ -52,10 +52,11 @@ def test_reconstruction_scores_come_from_the_autoencoder(zeros_and_others, digit
     detector = AutoencoderOutlierDetector(small(), score_method="reconstruction").fit(
         train
     )
-    assert not hasattr(detector, "error_variance_")
+    assert not hasattr(detector, "error_scale_")
     X = digits[0][:200]
     scores = detector.score_samples(X)
-    np.testing.assert_array_equal(scores, detector.autoencoder_.score_samples(X))
+    scaled = detector.scaler_.transform(X).astype(np.float32)
+    np.testing.assert_array_equal(scores, detector.autoencoder_.score_samples(scaled))
     np.testing.assert_array_equal(
         detector.decision_function(X), scores - detector.offset_
     )
@@ -109,13 +110,16 @@ def test_default_autoencoder_has_a_bottleneck(digits):
     detector.set_params(autoencoder__epochs=1)  # creates the default first
     assert isinstance(detector.autoencoder, DenoisingAutoencoder)
     params = detector.get_params()
-    assert params["autoencoder__hidden_layer_sizes"] == (256, 64)
+    assert params["autoencoder__hidden_layer_sizes"] == "auto"  # sized at fit
     assert params["autoencoder__epochs"] == 1
     X = np.random.default_rng(0).random((200, 784), dtype=np.float32)
     detector.fit(X)
     assert isinstance(detector.autoencoder_, DenoisingAutoencoder)
+    assert detector.autoencoder_.hidden_layer_sizes == (256, 64)  # images
     assert detector.autoencoder_.code_shape_ == (64,)  # narrower than 784 inputs
     assert detector.autoencoder_.n_iter_ == 1
+    assert detector.autoencoder == detector.autoencoder  # the parameter stays
+    assert detector.get_params()["autoencoder__hidden_layer_sizes"] == "auto"
     # The default itself trains 50 epochs; fitting with None gives that model.
     unfitted = AutoencoderOutlierDetector()._autoencoder()
     assert unfitted.get_params()["epochs"] == 50
@@ -188,38 +192,61 @@ def test_standardized_score_adds_two_distances_standardized_on_training(
 ):
     train, test, _ = zeros_and_others
     autoencoder = detector.autoencoder_
+    train, test = (
+        detector.scaler_.transform(X).astype(np.float32) for X in (train, test)
+    )
+
+    def mahalanobis(codes, mean, precision):
+        return np.einsum("ij,jk,ik->i", codes - mean, precision, codes - mean)
 
     def distances(X):
         errors = X.astype(np.float64) - autoencoder.denoise(X)
-        centred = autoencoder.transform(X).astype(np.float64) - detector.code_mean_
+        codes = autoencoder.transform(X).astype(np.float64)
         return np.column_stack(
             [
-                np.sum(errors**2 / detector.error_variance_, axis=1),
-                np.einsum("ij,jk,ik->i", centred, detector.code_precision_, centred),
+                np.sum(errors**2 / detector.error_scale_, axis=1),
+                mahalanobis(codes, detector.code_mean_, detector.code_precision_),
             ]
         )
 
-    # The statistics are the training samples': error variance and code
-    # covariance (its inverse), each plus a small ridge, and code mean.
+    # The statistics are the training samples', robust to outliers among
+    # them: each feature's median squared error plus a small ridge; the mean
+    # and covariance (its inverse, with a small ridge) of the 90% of the codes
+    # closest to the codes' first mean.
     errors = train.astype(np.float64) - autoencoder.denoise(train)
-    variance = errors.var(axis=0)
-    ridge = outlier_module.ERROR_VARIANCE_RIDGE * variance.mean()
-    np.testing.assert_allclose(detector.error_variance_, variance + ridge, rtol=1e-5)
+    scale = np.median(errors**2, axis=0)
+    ridge = outlier_module.ERROR_SCALE_RIDGE * scale.mean()
+    np.testing.assert_allclose(detector.error_scale_, scale + ridge, rtol=1e-3)
+
+    def mean_and_covariance(codes):
+        covariance = np.cov(codes, rowvar=False)
+        ridge = outlier_module.CODE_COVARIANCE_RIDGE * np.trace(covariance)
+        return codes.mean(axis=0), covariance + ridge / len(covariance) * np.eye(
+            len(covariance)
+        )
+
     codes = autoencoder.transform(train).astype(np.float64)
-    np.testing.assert_allclose(detector.code_mean_, codes.mean(axis=0), atol=1e-6)
-    covariance = np.cov(codes, rowvar=False)
-    ridge = outlier_module.CODE_COVARIANCE_RIDGE * np.trace(covariance) / len(codes.T)
+    mean, covariance = mean_and_covariance(codes)
+    first = mahalanobis(codes, mean, np.linalg.inv(covariance))
+    kept = codes[first <= np.percentile(first, 90)]
+    assert len(kept) == int(0.9 * (len(codes) - 1)) + 1
+    mean, covariance = mean_and_covariance(kept)
+    np.testing.assert_allclose(detector.code_mean_, mean, atol=1e-5)
     identity = np.eye(len(covariance))
-    product = detector.code_precision_ @ (covariance + ridge * identity)
-    np.testing.assert_allclose(product, identity, atol=1e-6)
+    product = detector.code_precision_ @ covariance
+    np.testing.assert_allclose(product, identity, atol=1e-4)
     # Each distance, standardized, has median 0 and interquartile range 1 over
-    # the training samples; the score is minus their sum.
+    # the training samples; the score is minus their sum. (The detector decodes
+    # the codes instead of calling denoise: equal up to float32 rounding.)
     z_train = (distances(train) - detector.distance_median_) / detector.distance_iqr_
-    np.testing.assert_allclose(np.median(z_train, axis=0), 0, atol=1e-9)
+    np.testing.assert_allclose(np.median(z_train, axis=0), 0, atol=1e-4)
     q1, q3 = np.percentile(z_train, [25, 75], axis=0)
-    np.testing.assert_allclose(q3 - q1, 1, rtol=1e-9)
+    np.testing.assert_allclose(q3 - q1, 1, rtol=1e-4)
     z_test = (distances(test) - detector.distance_median_) / detector.distance_iqr_
-    np.testing.assert_allclose(detector.score_samples(test), -z_test.sum(axis=1))
+    raw_test = zeros_and_others[1]
+    np.testing.assert_allclose(
+        detector.score_samples(raw_test), -z_test.sum(axis=1), rtol=1e-4, atol=1e-4
+    )
 
 
 def test_standardized_score_reads_chunks_of_rows(monkeypatch, digits):
@@ -281,3 +308,114 @@ def test_invalid_parameters_are_rejected_at_fit(params, digits):
     detector = clone(AutoencoderOutlierDetector(small(epochs=1))).set_params(**params)
     with pytest.raises(InvalidParameterError):
         detector.fit(digits[0][:50])
+
+
+def tables(n=300, seed=0):
+    """Rows of 6 correlated columns of very different scales, and 6 outliers."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 2))
+    X = latent @ rng.normal(size=(2, 6)) + 0.1 * rng.normal(size=(n, 6))
+    X[-6:] = rng.normal(size=(6, 6)) * 3  # off the 2-d structure
+    X = X * np.array([1e-3, 1.0, 10.0, 1e3, 1e5, 0.5]) + 7.0
+    return X, np.r_[np.zeros(n - 6), np.ones(6)]
+
+
+def test_raw_columns_of_any_scale_are_scaled_robustly():
+    X, _ = tables()
+    X[:, 5] = np.where(np.arange(len(X)) % 10 == 0, 3.0, 0.0)  # interquartile 0
+    detector = AutoencoderOutlierDetector(small(hidden_layer_sizes=(8, 2))).fit(X)
+    scaler = detector.scaler_
+    np.testing.assert_allclose(scaler.center_, np.median(X, axis=0))
+    q1, q3 = np.percentile(X, [25, 75], axis=0)
+    np.testing.assert_allclose(scaler.scale_[:5], (q3 - q1)[:5] / 1.3489795, rtol=1e-6)
+    assert scaler.scale_[5] == pytest.approx(X[:, 5].std())  # its std instead
+    # The autoencoder learns from the scaled columns, and the scores do not
+    # depend on the columns' units.
+    assert detector.autoencoder_.n_features_in_ == 6
+    rescaled = AutoencoderOutlierDetector(small(hidden_layer_sizes=(8, 2)))
+    rescaled.fit(X * np.array([1e3, 1e-2, 1, 1, 1e-4, 2]))
+    np.testing.assert_allclose(
+        rescaled.score_samples(X * np.array([1e3, 1e-2, 1, 1, 1e-4, 2])),
+        detector.score_samples(X),
+        rtol=1e-3,
+        atol=1e-3,
+    )
+
+
+def test_no_scaler_for_images_or_when_asked(digit_images, digits):
+    X = digits[0][:100]
+    detector = AutoencoderOutlierDetector(small(epochs=1), scaler=None).fit(X)
+    assert not hasattr(detector, "scaler_")
+    np.testing.assert_array_equal(
+        AutoencoderOutlierDetector(small(epochs=1), score_method="reconstruction")
+        .set_params(scaler=None)
+        .fit(X)
+        .score_samples(X),
+        small(epochs=1).fit(X).score_samples(X),
+    )
+    conv = ConvDenoisingAutoencoder(filters=(4,), epochs=1, random_state=0)
+    detector = AutoencoderOutlierDetector(conv).fit(digit_images[:50])  # "auto"
+    assert not hasattr(detector, "scaler_")
+    detector.set_params(scaler="robust").fit(digit_images[:50])
+    assert detector.scaler_.center_.shape == (64,)  # per pixel
+    assert detector.score_samples(digit_images[:5]).shape == (5,)
+
+
+@pytest.mark.parametrize(
+    ("n_features", "sizes"),
+    [(3, (16, 2)), (6, (16, 2)), (21, (42, 7)), (64, (128, 21)), (784, (256, 64))],
+)
+def test_default_network_is_sized_from_the_features(n_features, sizes):
+    assert outlier_module.default_hidden_layer_sizes(n_features) == sizes
+    assert sizes[-1] < n_features  # a bottleneck
+
+
+def test_default_detector_on_raw_table_beats_chance():
+    X, y = tables()
+    detector = AutoencoderOutlierDetector().set_params(
+        autoencoder__epochs=5, autoencoder__random_state=0
+    )
+    scores = detector.fit(X).score_samples(X)
+    assert detector.autoencoder_.hidden_layer_sizes == (16, 2)
+    assert roc_auc_score(y, -scores) > 0.9
+
+
+def test_denoise_mode_autoencoder_is_scored_on_its_codes(digits):
+    X = digits[0][:150]
+    in_code_mode = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
+    in_denoise_mode = AutoencoderOutlierDetector(
+        small(epochs=1, transform_mode="denoise")
+    )
+    in_denoise_mode.fit(X)
+    assert in_denoise_mode.autoencoder.transform_mode == "denoise"  # untouched
+    assert in_denoise_mode.autoencoder_.transform_mode == "code"
+    assert in_denoise_mode.code_precision_.shape == (16, 16)  # codes, not pixels
+    np.testing.assert_allclose(
+        in_denoise_mode.score_samples(X), in_code_mode.score_samples(X), rtol=1e-5
+    )
+
+
+def test_errors_and_codes_come_from_one_encoding(monkeypatch, digits):
+    X = digits[0][:100]
+    detector = AutoencoderOutlierDetector(small(epochs=1), scaler=None).fit(X)
+    expected = detector.score_samples(X)
+    calls = []
+    autoencoder = detector.autoencoder_
+    monkeypatch.setattr(autoencoder, "denoise", lambda X: calls.append(X))
+    np.testing.assert_array_equal(detector.score_samples(X), expected)
+    assert not calls  # the reconstruction is the decoding of the code
+    (errors, codes), *_ = detector._errors_and_codes(X)
+    np.testing.assert_allclose(
+        errors, X - small(epochs=1).fit(X).denoise(X), rtol=1e-4, atol=1e-5
+    )
+    np.testing.assert_allclose(codes, autoencoder.transform(X), rtol=1e-6)
+
+
+def test_estimator_without_codes_needs_the_reconstruction_score(digits):
+    from sklearn.decomposition import PCA
+
+    X = digits[0][:100]
+    detector = AutoencoderOutlierDetector(PCA(8), score_method="reconstruction")
+    assert detector.fit(X).score_samples(X).shape == (100,)
+    with pytest.raises(ValueError, match="needs denoise"):
+        AutoencoderOutlierDetector(PCA(8)).fit(X)
