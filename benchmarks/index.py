@@ -29,6 +29,7 @@ ORDER = (
     "memory",
     "scaling",
     "novelty",
+    "adbench",
     "photos",
 )
 LINK = re.compile(r"(!?\[[^\]]*\]\()([^)\s]+)\)")

@@ -31,29 +31,40 @@ TUKEY_K = 1.5
 
 #: The autoencoder of ``autoencoder=None``: under-complete, unlike
 #: DenoisingAutoencoder's own over-complete default, which is made for denoising
-#: and features and learns to reconstruct anomalies too. Its
-#: ``hidden_layer_sizes="auto"`` is resolved by the detector at fit from the
-#: number of features (:func:`default_hidden_layer_sizes`).
-DEFAULT_AUTOENCODER = {"hidden_layer_sizes": "auto", "epochs": 50}
+#: and features and learns to reconstruct anomalies too. Its ``"auto"`` values
+#: are resolved by the detector at fit from the number of features
+#: (:func:`auto_parameters`).
+DEFAULT_AUTOENCODER = {
+    "hidden_layer_sizes": "auto",
+    "epochs": "auto",
+    "batch_size": "auto",
+}
 
 #: Features from which the data are taken for images: the network of
 #: ``hidden_layer_sizes="auto"`` is then (256, 64), measured on Fashion-MNIST.
 IMAGE_FEATURES = 256
 IMAGE_LAYER_SIZES = (256, 64)
+#: Training of ``"auto"``: images as on the Fashion-MNIST page; tables shorter
+#: (on ADBench tables 10 epochs scored as 20, in half the time), in larger
+#: batches.
+IMAGE_TRAINING = {"epochs": 50, "batch_size": 128}
+TABLE_TRAINING = {"epochs": 10, "batch_size": 256}
 
 #: Rows (at most) from which the robust scaler learns its medians and quantiles.
 SCALER_ROWS = 100_000
 
-#: Regularisation of the standardized score's scales, relative to their mean:
+#: Regularisation of the standardized score's variances, relative to their mean:
 #: a feature the autoencoder always reconstructs exactly (a constant border
 #: pixel) and a code direction without spread must not weigh without bound.
-ERROR_SCALE_RIDGE = 1e-3
+ERROR_VARIANCE_RIDGE = 1e-3
 CODE_COVARIANCE_RIDGE = 1e-6
 
-#: Share of the training codes, the closest to their first mean, from which the
-#: code's mean and covariance are estimated again (robust to the outliers in
-#: the training data).
+#: Share of the training codes, the closest to the last estimate of their mean
+#: and covariance, from which these are estimated again (robust to the outliers
+#: in the training data), and how many times. On ADBench's annthyroid two steps
+#: raised the ROC AUC from 0.83 to 0.92 (benchmarks/adbench.py, one seed).
 CODE_SUPPORT_FRACTION = 0.9
+CODE_REWEIGHTING_STEPS = 2
 
 #: Training rows (at most, evenly spaced) from which the standardized score's
 #: statistics are learned; every training row is scored.
@@ -64,7 +75,7 @@ VALUES_PER_CHUNK = 2**22
 
 #: What a fit with score_method="standardized" learns.
 STANDARDIZED_ATTRIBUTES = (
-    "error_scale_",
+    "error_variance_",
     "code_mean_",
     "code_precision_",
     "distance_median_",
@@ -75,10 +86,23 @@ STANDARDIZED_ATTRIBUTES = (
 def default_autoencoder() -> DenoisingAutoencoder:
     """The autoencoder used when ``autoencoder`` is None (a new instance).
 
-    Its ``hidden_layer_sizes`` is ``"auto"``, which only the detector reads: it
-    is replaced at fit by :func:`default_hidden_layer_sizes` of the data.
+    Its ``hidden_layer_sizes``, ``epochs`` and ``batch_size`` are ``"auto"``,
+    which only the detector reads: it replaces them at fit by
+    :func:`auto_parameters` of the data (fitted alone, the autoencoder would
+    refuse them).
     """
     return DenoisingAutoencoder(**DEFAULT_AUTOENCODER)
+
+
+def auto_parameters(n_features: int) -> dict:
+    """The values of the default autoencoder's ``"auto"`` parameters.
+
+    For images (``n_features >= 256``): ``hidden_layer_sizes=(256, 64)``,
+    ``epochs=50``, ``batch_size=128``; for tables: the network of
+    :func:`default_hidden_layer_sizes`, ``epochs=10``, ``batch_size=256``.
+    """
+    training = IMAGE_TRAINING if n_features >= IMAGE_FEATURES else TABLE_TRAINING
+    return {"hidden_layer_sizes": default_hidden_layer_sizes(n_features), **training}
 
 
 def default_hidden_layer_sizes(n_features: int) -> tuple[int, ...]:
@@ -86,12 +110,16 @@ def default_hidden_layer_sizes(n_features: int) -> tuple[int, ...]:
 
     ``(256, 64)`` for images (256 features or more, as 28 x 28 pixels); for
     tables, a hidden layer of twice the features (16 to 128 units) and a code of
-    a third of them (at least 2): a bottleneck narrower than the input, so that
-    the autoencoder cannot copy unusual rows.
+    a sixth of them (at least 2, and fewer than the features): a narrow
+    bottleneck, so that the autoencoder cannot copy unusual rows (on ADBench
+    tables a code of a sixth scored higher
+    than one of a third: cardio 0.93 against 0.89, pendigits 0.89 against
+    0.86).
     """
     if n_features >= IMAGE_FEATURES:
         return IMAGE_LAYER_SIZES
-    return (min(128, max(16, 2 * n_features)), max(2, n_features // 3))
+    code = min(max(2, n_features // 6), max(1, n_features - 1))
+    return (min(128, max(16, 2 * n_features)), code)
 
 
 class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator):
@@ -278,20 +306,25 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         tags.target_tags.required = False
         return tags
 
-    def _scales(self) -> bool:
+    def _scales(self, n_features) -> bool:
         """Whether the columns are scaled before the autoencoder."""
         if self.scaler == "auto":
-            return not isinstance(self._autoencoder(), ConvDenoisingAutoencoder)
+            return n_features < IMAGE_FEATURES and not isinstance(
+                self._autoencoder(), ConvDenoisingAutoencoder
+            )
         return self.scaler == "robust"
 
     def _new_autoencoder(self, n_features):
         """A clone of the autoencoder, ready to fit on ``n_features`` features."""
         autoencoder = clone(self._autoencoder())
         params = autoencoder.get_params(deep=False)
-        if params.get("hidden_layer_sizes") == "auto":
-            autoencoder.set_params(
-                hidden_layer_sizes=default_hidden_layer_sizes(n_features)
-            )
+        autoencoder.set_params(
+            **{
+                name: value
+                for name, value in auto_parameters(n_features).items()
+                if isinstance(params.get(name), str) and params[name] == "auto"
+            }
+        )
         if self.score_method == "standardized":
             missing = [
                 name
@@ -328,9 +361,9 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         self._validate_params()
         for name in (*STANDARDIZED_ATTRIBUTES, "scaler_"):  # of an earlier fit
             self.__dict__.pop(name, None)
-        if self._scales():
-            self.scaler_ = _fit_robust_scaler(X)
         n_features = int(np.prod(np.shape(X)[1:])) if np.ndim(X) > 1 else 1
+        if self._scales(n_features):
+            self.scaler_ = _fit_robust_scaler(X)
         self.autoencoder_ = self._new_autoencoder(n_features)
         self.autoencoder_.fit(self._scaled(X))
         self.n_features_in_ = getattr(self.autoencoder_, "n_features_in_", n_features)
@@ -398,10 +431,10 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
     def _fit_standardized_score(self, X) -> np.ndarray:
         """Fit the standardized score's statistics on ``X``; its training scores.
 
-        The error scales and the code's mean and covariance come from up to
-        :data:`STATISTICS_ROWS` training rows (evenly spaced), robustly: the
-        rows may hold the outliers to be found (outlier detection), which must
-        not widen the scales that measure them.
+        The error variances and the code's mean and covariance come from up to
+        :data:`STATISTICS_ROWS` training rows (evenly spaced); the code's
+        robustly: the rows may hold the outliers to be found (outlier
+        detection), which must not widen the covariance that measures them.
         """
         n_rows = _num_samples(X)
         rows = np.unique(
@@ -411,18 +444,19 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         chunks = list(self._errors_and_codes(sample))
         errors = np.concatenate([errors for errors, _ in chunks])
         codes = np.concatenate([codes for _, codes in chunks])
-        # Each feature's typical squared error: the median, not the mean,
-        # which the outliers' errors would inflate.
-        scale = np.median(errors**2, axis=0)
-        self.error_scale_ = scale + ERROR_SCALE_RIDGE * scale.mean()
-        self.error_scale_[self.error_scale_ <= 0] = 1.0
-        # The codes' mean and covariance, then again without the codes farthest
-        # from them (one reweighting step, as in a minimum covariance
-        # determinant estimate).
+        variance = errors.var(axis=0)
+        self.error_variance_ = variance + ERROR_VARIANCE_RIDGE * variance.mean()
+        self.error_variance_[self.error_variance_ <= 0] = 1.0
+        # The codes' mean and covariance, then again from the codes closest to
+        # the last estimate (reweighting steps, the C-steps of a minimum
+        # covariance determinant estimate).
         self.code_mean_, self.code_precision_ = _mean_and_precision(codes)
-        distance = _mahalanobis(codes, self.code_mean_, self.code_precision_)
-        kept = distance <= np.percentile(distance, 100.0 * CODE_SUPPORT_FRACTION)
-        self.code_mean_, self.code_precision_ = _mean_and_precision(codes[kept])
+        for _ in range(CODE_REWEIGHTING_STEPS):
+            distance = _mahalanobis(codes, self.code_mean_, self.code_precision_)
+            cut = np.percentile(distance, 100.0 * CODE_SUPPORT_FRACTION)
+            self.code_mean_, self.code_precision_ = _mean_and_precision(
+                codes[distance <= cut]
+            )
         distances = self._all_distances(X)
         self.distance_median_ = np.median(distances, axis=0)
         q1, q3 = np.percentile(distances, [25.0, 75.0], axis=0)
@@ -462,7 +496,7 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
 
     def _distances(self, errors, codes) -> np.ndarray:
         """The two distances of each sample, ``(n, 2)``: error, then code."""
-        error = np.sum(errors**2 / self.error_scale_, axis=1)
+        error = np.sum(errors**2 / self.error_variance_, axis=1)
         code = _mahalanobis(codes, self.code_mean_, self.code_precision_)
         return np.column_stack([error, code])
 

@@ -52,7 +52,7 @@ def test_reconstruction_scores_come_from_the_autoencoder(zeros_and_others, digit
     detector = AutoencoderOutlierDetector(small(), score_method="reconstruction").fit(
         train
     )
-    assert not hasattr(detector, "error_scale_")
+    assert not hasattr(detector, "error_variance_")
     X = digits[0][:200]
     scores = detector.score_samples(X)
     scaled = detector.scaler_.transform(X).astype(np.float32)
@@ -120,9 +120,19 @@ def test_default_autoencoder_has_a_bottleneck(digits):
     assert detector.autoencoder_.n_iter_ == 1
     assert detector.autoencoder == detector.autoencoder  # the parameter stays
     assert detector.get_params()["autoencoder__hidden_layer_sizes"] == "auto"
-    # The default itself trains 50 epochs; fitting with None gives that model.
+    # The default trains 50 epochs on images, 10 on tables, unless told.
     unfitted = AutoencoderOutlierDetector()._autoencoder()
-    assert unfitted.get_params()["epochs"] == 50
+    assert unfitted.get_params()["epochs"] == "auto"
+    assert outlier_module.auto_parameters(784) == {
+        "hidden_layer_sizes": (256, 64),
+        "epochs": 50,
+        "batch_size": 128,
+    }
+    assert outlier_module.auto_parameters(6) == {
+        "hidden_layer_sizes": (16, 2),
+        "epochs": 10,
+        "batch_size": 256,
+    }
 
 
 def test_nested_params_while_none_reach_the_fit(digits):
@@ -204,19 +214,19 @@ def test_standardized_score_adds_two_distances_standardized_on_training(
         codes = autoencoder.transform(X).astype(np.float64)
         return np.column_stack(
             [
-                np.sum(errors**2 / detector.error_scale_, axis=1),
+                np.sum(errors**2 / detector.error_variance_, axis=1),
                 mahalanobis(codes, detector.code_mean_, detector.code_precision_),
             ]
         )
 
     # The statistics are the training samples', robust to outliers among
-    # them: each feature's median squared error plus a small ridge; the mean
+    # them: each feature's error variance plus a small ridge; the mean
     # and covariance (its inverse, with a small ridge) of the 90% of the codes
-    # closest to the codes' first mean.
+    # closest to the previous estimate, twice.
     errors = train.astype(np.float64) - autoencoder.denoise(train)
-    scale = np.median(errors**2, axis=0)
-    ridge = outlier_module.ERROR_SCALE_RIDGE * scale.mean()
-    np.testing.assert_allclose(detector.error_scale_, scale + ridge, rtol=1e-3)
+    variance = errors.var(axis=0)
+    ridge = outlier_module.ERROR_VARIANCE_RIDGE * variance.mean()
+    np.testing.assert_allclose(detector.error_variance_, variance + ridge, rtol=1e-4)
 
     def mean_and_covariance(codes):
         covariance = np.cov(codes, rowvar=False)
@@ -227,10 +237,11 @@ def test_standardized_score_adds_two_distances_standardized_on_training(
 
     codes = autoencoder.transform(train).astype(np.float64)
     mean, covariance = mean_and_covariance(codes)
-    first = mahalanobis(codes, mean, np.linalg.inv(covariance))
-    kept = codes[first <= np.percentile(first, 90)]
-    assert len(kept) == int(0.9 * (len(codes) - 1)) + 1
-    mean, covariance = mean_and_covariance(kept)
+    for _ in range(2):
+        distance = mahalanobis(codes, mean, np.linalg.inv(covariance))
+        kept = codes[distance <= np.percentile(distance, 90)]
+        assert len(kept) == int(0.9 * (len(codes) - 1)) + 1
+        mean, covariance = mean_and_covariance(kept)
     np.testing.assert_allclose(detector.code_mean_, mean, atol=1e-5)
     identity = np.eye(len(covariance))
     product = detector.code_precision_ @ covariance
@@ -363,7 +374,14 @@ def test_no_scaler_for_images_or_when_asked(digit_images, digits):
 
 @pytest.mark.parametrize(
     ("n_features", "sizes"),
-    [(3, (16, 2)), (6, (16, 2)), (21, (42, 7)), (64, (128, 21)), (784, (256, 64))],
+    [
+        (2, (16, 1)),
+        (3, (16, 2)),
+        (6, (16, 2)),
+        (21, (42, 3)),
+        (64, (128, 10)),
+        (784, (256, 64)),
+    ],
 )
 def test_default_network_is_sized_from_the_features(n_features, sizes):
     assert outlier_module.default_hidden_layer_sizes(n_features) == sizes
@@ -377,6 +395,8 @@ def test_default_detector_on_raw_table_beats_chance():
     )
     scores = detector.fit(X).score_samples(X)
     assert detector.autoencoder_.hidden_layer_sizes == (16, 2)
+    assert detector.autoencoder_.batch_size == 256  # "auto", for tables
+    assert detector.autoencoder_.n_iter_ == 5  # as set
     assert roc_auc_score(y, -scores) > 0.9
 
 
