@@ -312,6 +312,8 @@ def test_refit_with_the_reconstruction_score_drops_the_statistics(digits):
         {"contamination": 0.6},
         {"contamination": "high"},
         {"score_method": "likelihood"},
+        {"support_fraction": 0.0},
+        {"scaler": "standard"},
         {"autoencoder": "dae"},
     ],
 )
@@ -439,3 +441,19 @@ def test_estimator_without_codes_needs_the_reconstruction_score(digits):
     assert detector.fit(X).score_samples(X).shape == (100,)
     with pytest.raises(ValueError, match="needs denoise"):
         AutoencoderOutlierDetector(PCA(8)).fit(X)
+
+
+def test_support_fraction_trims_the_codes_of_tables_not_images(digits):
+    X = digits[0][:150]
+    whole = AutoencoderOutlierDetector(small(epochs=1), support_fraction=1.0).fit(X)
+    codes = whole.autoencoder_.transform(whole.scaler_.transform(X).astype(np.float32))
+    np.testing.assert_allclose(whole.code_mean_, codes.mean(axis=0), atol=1e-5)
+    trimmed = AutoencoderOutlierDetector(small(epochs=1)).fit(X)  # "auto": 0.9
+    assert not np.allclose(trimmed.code_mean_, whole.code_mean_, atol=1e-5)
+    explicit = AutoencoderOutlierDetector(small(epochs=1), support_fraction=0.9)
+    np.testing.assert_allclose(explicit.fit(X).code_mean_, trimmed.code_mean_)
+    images = np.random.default_rng(0).random((100, 256))  # "auto": 1.0
+    detector = AutoencoderOutlierDetector(small(epochs=1), support_fraction="auto")
+    detector.fit(images)
+    codes = detector.autoencoder_.transform(images)
+    np.testing.assert_allclose(detector.code_mean_, codes.mean(axis=0), atol=1e-5)
