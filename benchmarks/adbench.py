@@ -56,6 +56,7 @@ SEEDS = (0, 1, 2)
 #: PyOD's AutoEncoder (the slowest column) runs with the first seed only, to keep
 #: the full run within 30 minutes on two shared CPU cores.
 PYOD_AUTOENCODER_SEEDS = 1
+TORCH_THREADS = 1
 #: Tables that hold images, and their shape: the conv column runs on them.
 IMAGES = {"26_optdigits": (8, 8)}
 #: Quick mode: two small tables, cut to this many rows.
@@ -95,7 +96,12 @@ def _pyod(name):
         return lambda seed, quick: ECOD()
 
     def autoencoder(seed, quick):
+        import torch
         from pyod.models.auto_encoder import AutoEncoder
+
+        # One thread: beside TensorFlow's on two shared cores, torch's default
+        # (a thread per core) oversubscribes them and runs several times slower.
+        torch.set_num_threads(TORCH_THREADS)
 
         extra = {"epoch_num": 2} if quick else {}
         model = AutoEncoder(random_state=seed, verbose=0, device="cpu", **extra)

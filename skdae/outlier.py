@@ -110,9 +110,8 @@ def default_hidden_layer_sizes(n_features: int) -> tuple[int, ...]:
     tables, a hidden layer of twice the features (16 to 128 units) and a code of
     a sixth of them (at least 2, and fewer than the features): a narrow
     bottleneck, so that the autoencoder cannot copy unusual rows (on ADBench
-    tables a code of a sixth scored higher
-    than one of a third: cardio 0.93 against 0.89, pendigits 0.89 against
-    0.86).
+    tables a code of a sixth scored higher than one of a third: cardio 0.93
+    against 0.89, pendigits 0.89 against 0.86, one seed).
     """
     if n_features >= IMAGE_FEATURES:
         return IMAGE_LAYER_SIZES
@@ -133,24 +132,51 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
     (positive) from outliers (negative), and ``predict`` returns +1 or -1, as
     :class:`~sklearn.ensemble.IsolationForest` does.
 
-    Trained on clean data only, this is novelty detection: score new samples
-    with ``score_samples``, ``decision_function`` or ``predict``. Trained on
-    data that contains outliers, ``fit_predict`` flags them (outlier detection);
-    the autoencoder should then be small enough not to learn the outliers too.
+    Made for raw tables as IsolationForest is: the detector scales the
+    columns itself, robustly (``scaler``), and sizes its default network from
+    the number of features. Trained on clean data only, this is novelty
+    detection: score new samples with ``score_samples``, ``decision_function``
+    or ``predict``. Trained on data that contains outliers, ``fit_predict``
+    flags them (outlier detection); the autoencoder should then be small
+    enough not to learn the outliers too, and the code statistics are
+    estimated robustly (``support_fraction``).
 
     Parameters
     ----------
     autoencoder : estimator or None, default=None
         The autoencoder to train: a :class:`~skdae.DenoisingAutoencoder` or
-        :class:`~skdae.ConvDenoisingAutoencoder` (any estimator with ``fit``
-        and ``score_samples`` works). It is cloned, never changed. None means
-        ``DenoisingAutoencoder(hidden_layer_sizes=(256, 64), epochs=50)``: a
-        network with a bottleneck (a 64-value code). Prefer one for anomaly
-        detection: an autoencoder whose code is as wide as its input (as
-        DenoisingAutoencoder's own default, made for denoising and features)
-        learns to reconstruct anomalies too. Its parameters are set and grid-searched as
+        :class:`~skdae.ConvDenoisingAutoencoder`. With
+        ``score_method="standardized"`` it needs ``fit``, ``transform`` (the
+        codes) and ``denoise``, as skdae's autoencoders have (a ``ValueError``
+        says which is missing); with ``score_method="reconstruction"`` any
+        estimator with ``fit`` and ``score_samples`` works. It is cloned,
+        never changed; an autoencoder with ``transform_mode="denoise"`` is
+        fitted in ``"code"`` mode (the detector reads its codes). None means
+        ``DenoisingAutoencoder(hidden_layer_sizes="auto", epochs="auto",
+        batch_size="auto")``, whose ``"auto"`` values the detector resolves at
+        fit from the number of features (:func:`auto_parameters`): for
+        images (256 features or more) ``(256, 64)``, 50 epochs, batches of
+        128; for a table of ``d`` columns a hidden layer of ``2d`` units
+        (16 to 128) and a code of ``d // 6`` (at least 2), 10 epochs, batches
+        of 256. Prefer a bottleneck for anomaly detection: an autoencoder
+        whose code is as wide as its input (as DenoisingAutoencoder's own
+        default, made for denoising and features) learns to reconstruct
+        anomalies too. Its parameters are set and grid-searched as
         ``autoencoder__epochs``, ``autoencoder__noise__noise_factor``, ...,
         also while it is None (the default autoencoder is created first).
+    scaler : {"auto", "robust"} or None, default="auto"
+        How the columns are scaled before the autoencoder (and in every
+        score). ``"robust"``: a :class:`~sklearn.preprocessing.RobustScaler`
+        fitted on the training rows (at most 100,000, evenly spaced), kept as
+        ``scaler_``: each column centred on its median and divided by its
+        interquartile range over 1.349 (the standard deviation of normal
+        data), or by its standard deviation where the interquartile range is
+        0 (binary flags, mostly-zero counts), or by 1 if constant; the
+        outliers to be found do not move these, as they move a mean and a
+        standard deviation. Sparse input is not centred (it stays sparse).
+        ``"auto"``: ``"robust"`` for tables (fewer than 256 features and not a
+        :class:`~skdae.ConvDenoisingAutoencoder`), none for images, whose
+        pixels share one scale. None: the data as given.
     score_method : {"standardized", "reconstruction"}, default="standardized"
         How a sample is scored (higher is more typical).
 
@@ -166,7 +192,10 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
           any training sample is unusual too). It is the autoencoder's analogue
           of :meth:`sklearn.decomposition.PCA.score_samples`, whose likelihood
           also adds a distance within the learned subspace to the residual.
-          It needs ``transform`` and ``denoise`` on the autoencoder.
+          It needs ``transform`` and ``denoise`` on the autoencoder. Codes and
+          reconstructions come from one encoding when the autoencoder decodes
+          its codes (``inverse_transform``); a convolutional one with skip
+          connections encodes twice (``transform``, then ``denoise``).
         - ``"reconstruction"``: the autoencoder's own ``score_samples``, minus
           the mean squared reconstruction error.
 
@@ -174,6 +203,16 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         standardized score raises the mean ROC AUC of the default autoencoder
         above IsolationForest's and PCA's, where the plain reconstruction error
         stays below them.
+    support_fraction : "auto" or float in (0, 1], default="auto"
+        Share of the training codes from which their mean and covariance are
+        estimated (``score_method="standardized"``): first from all codes,
+        then twice from this share of the codes closest to the last estimate
+        (the reweighting steps of a minimum covariance determinant, as in
+        :class:`~sklearn.covariance.EllipticEnvelope`), so that outliers in
+        the training data do not widen the covariance that measures them. 1.0
+        uses every code. ``"auto"``: 0.9 for tables (fewer than 256
+        features), 1.0 for images (clean training images are the usual case;
+        trimming cost 0.01 of ROC AUC on a Fashion-MNIST class).
     contamination : "auto" or float, default="auto"
         Expected proportion of outliers in the training data; it sets the
         threshold ``offset_`` from the scores of the training samples.
@@ -200,14 +239,18 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
     offset_ : float
         The threshold on ``score_samples``:
         ``decision_function(X) = score_samples(X) - offset_``.
+    scaler_ : sklearn.preprocessing.RobustScaler
+        The fitted scaler of the columns (only when the columns are scaled,
+        see ``scaler``).
     error_variance_ : ndarray of shape (n_features,)
         Variance of each feature's reconstruction error over the training
         samples, regularized (``score_method="standardized"`` only).
     code_mean_ : ndarray of shape (n_codes,)
-        Mean of the training codes (``score_method="standardized"`` only).
-    code_precision_ : ndarray of shape (n_codes, n_codes)
-        Inverse of the training codes' regularized covariance
+        Mean of the training codes, estimated on ``support_fraction`` of them
         (``score_method="standardized"`` only).
+    code_precision_ : ndarray of shape (n_codes, n_codes)
+        Inverse of the training codes' regularized covariance, estimated on
+        ``support_fraction`` of them (``score_method="standardized"`` only).
     distance_median_, distance_iqr_ : ndarray of shape (2,)
         Median and interquartile range of the two distances (error, code)
         over the training samples (``score_method="standardized"`` only).
