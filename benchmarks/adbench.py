@@ -57,6 +57,9 @@ SEEDS = (0, 1, 2)
 #: the full run within 30 minutes on two shared CPU cores.
 PYOD_AUTOENCODER_SEEDS = 1
 TORCH_THREADS = 1
+#: PyOD's AutoEncoder trains in batches of 256, not its default 32: 76 s a fit
+#: on a 10,000-row table in a first run, too long for 18 tables here.
+PYOD_BATCH_SIZE = 256
 #: Tables that hold images, and their shape: the conv column runs on them.
 IMAGES = {"26_optdigits": (8, 8)}
 #: Quick mode: two small tables, cut to this many rows.
@@ -104,7 +107,13 @@ def _pyod(name):
         torch.set_num_threads(TORCH_THREADS)
 
         extra = {"epoch_num": 2} if quick else {}
-        model = AutoEncoder(random_state=seed, verbose=0, device="cpu", **extra)
+        model = AutoEncoder(
+            random_state=seed,
+            verbose=0,
+            device="cpu",
+            batch_size=PYOD_BATCH_SIZE,
+            **extra,
+        )
         return make_pipeline(StandardScaler(), model)
 
     return autoencoder
@@ -278,7 +287,10 @@ def run_tables(quick: bool) -> str:
         f"score; random methods: mean over seeds {list(seeds)}.",
         "- skdae: `AutoencoderOutlierDetector()` (defaults) on the raw columns. "
         "IsolationForest and ECOD on the raw columns; LOF, PCA(0.9), OneClassSVM "
-        "and PyOD's AutoEncoder behind a StandardScaler. skdae conv: "
+        "and PyOD's AutoEncoder behind a StandardScaler, each with its library's "
+        f"defaults, but PyOD's AutoEncoder: batches of {PYOD_BATCH_SIZE} (not 32) "
+        f"and {PYOD_AUTOENCODER_SEEDS} seed, to fit the run in 30 minutes on two "
+        "shared CPU cores. skdae conv: "
         "`ConvDenoisingAutoencoder(filters=(16, 8), epochs=30)` in the detector, "
         "on the image tables only (pixels divided by their maximum).",
         "- mean rank: over the columns run on every table (1 = best AUC), "
@@ -362,6 +374,8 @@ def run_mnist(quick: bool) -> str:
             ConvDenoisingAutoencoder(**MNIST_CONV, epochs=epochs, random_state=s)
         ),
     }
+    if quick:  # the goal's two columns only
+        columns = {k: columns[k] for k in ("PCA(64)", "conv detector")}
     rows, means = [], {name: [] for name in columns}
     for label in classes:
         rng = np.random.default_rng(label)
@@ -390,10 +404,9 @@ def run_mnist(quick: bool) -> str:
     header = ["normal class", "train images"]
     for name in columns:
         header += [f"{name} AUC", f"{name} fit s"]
-    pca, best = (
-        np.mean(means["PCA(64)"]),
-        max(("conv score_samples", "conv detector"), key=lambda n: np.mean(means[n])),
-    )
+    pca = np.mean(means["PCA(64)"])
+    convs = [n for n in ("conv score_samples", "conv detector") if n in columns]
+    best = max(convs, key=lambda n: np.mean(means[n]))
     return "\n".join(
         [
             "## One-class MNIST (ROC AUC, the class as normal)",
