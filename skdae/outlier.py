@@ -154,7 +154,7 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         fitted in ``"code"`` mode (the detector reads its codes). None means
         ``DenoisingAutoencoder(hidden_layer_sizes="auto", epochs="auto",
         batch_size="auto")``, whose ``"auto"`` values the detector resolves at
-        fit from the number of features (:func:`auto_parameters`): for
+        fit from the number of features (``skdae.outlier.auto_parameters``): for
         images (256 features or more) ``(256, 64)``, 50 epochs, batches of
         128; for a table of ``d`` columns a hidden layer of ``2d`` units
         (16 to 128) and a code of ``d // 6`` (at least 2), 10 epochs, batches
