@@ -31,6 +31,7 @@ ORDER = (
     "scaling",
     "novelty",
     "imputation",
+    "adbench",
     "photos",
     "gpu",
 )
