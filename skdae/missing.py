@@ -32,22 +32,6 @@ def fill_missing(batch: np.ndarray) -> np.ndarray:
     return np.where(missing, np.asarray(FILL_VALUE, batch.dtype), batch)
 
 
-def has_missing(X, rows_per_chunk: int = 4096) -> bool:
-    """Whether a dense array, memory map or sparse matrix holds a NaN.
-
-    Dense arrays are read in chunks of rows, so no full-size mask is made.
-    """
-    if sp.issparse(X):
-        return bool(np.isnan(X.data).any())
-    X = np.asarray(X) if not hasattr(X, "shape") else X
-    if not np.issubdtype(np.asarray(X[:0]).dtype, np.floating):
-        return False
-    for start in range(0, X.shape[0], rows_per_chunk):
-        if np.isnan(X[start : start + rows_per_chunk]).any():
-            return True
-    return False
-
-
 @keras.saving.register_keras_serializable(package="skdae")
 class FillMissing(keras.layers.Layer):
     """Keras layer that replaces NaN (missing entries) by a fill value.
