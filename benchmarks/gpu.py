@@ -111,8 +111,9 @@ def defaults(quick):
 def photo_model(quick):
     from matplotlib.image import imread
 
-    import photos  # benchmarks/photos.py: the model and its noise
     from skdae.metrics import psnr
+
+    photos = _script("photos")  # benchmarks/photos.py: the model and its noise
 
     def load(name, limit):
         paths = sorted((photos.DATA / name).glob("*.png"))[:limit]
@@ -152,6 +153,18 @@ def photo_model(quick):
             ),
         ]
     )
+
+
+def _script(name):
+    """Another benchmark script, by its path (not always importable by name)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        f"benchmark_{name}", common.HERE / f"{name}.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 SECTIONS = {"defaults": defaults, "photo": photo_model}

@@ -20,7 +20,7 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, OutlierMixin, clone
 from sklearn.preprocessing import RobustScaler
 from sklearn.utils import _safe_indexing, gen_batches, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from .conv import ConvDenoisingAutoencoder
 from .dense import DenoisingAutoencoder
@@ -409,6 +409,7 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
             The fitted detector.
         """
         self._validate_params()
+        X = self._check_input(X, reset=True)
         for name in (*STANDARDIZED_ATTRIBUTES, "scaler_"):  # of an earlier fit
             self.__dict__.pop(name, None)
         n_features = int(np.prod(np.shape(X)[1:])) if np.ndim(X) > 1 else 1
@@ -433,6 +434,32 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         else:
             self.offset_ = float(np.percentile(scores, 100.0 * self.contamination))
         return self
+
+    def _check_input(self, X, *, reset):
+        """``X`` checked as scikit-learn checks it, before any scaling.
+
+        Numbers (NaN allowed, infinity not), two samples at least to fit, 2-D
+        (or images), and at score time the fitted number of features; the
+        errors name the problem as scikit-learn's do. A DataFrame is returned
+        as it is (the autoencoder keeps its column names), anything else as
+        the checked array.
+        """
+        checked = check_array(
+            X,
+            accept_sparse=True,
+            dtype="numeric",
+            allow_nd=True,
+            ensure_all_finite="allow-nan",
+            ensure_min_samples=2 if reset else 1,
+            input_name="X",
+        )
+        n_features = int(np.prod(checked.shape[1:]))
+        if not reset and n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
+        return X if hasattr(X, "iloc") else checked
 
     def _scaled(self, X):
         """``X`` after ``scaler_`` (as it is without one), in its own layout.
@@ -476,6 +503,7 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
             the scaled ``X``.
         """
         check_is_fitted(self)
+        X = self._check_input(X, reset=False)
         if self.score_method == "standardized":
             return self._standardized_score(X)
         return self.autoencoder_.score_samples(self._scaled(X))

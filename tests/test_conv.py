@@ -316,9 +316,9 @@ def test_seed_architecture_5x5_kernels_16_32(unit_28):
     assert cdae.code_shape_ == (7, 7, 32)
 
 
-def test_model_is_noise_then_encoder_then_decoder(fitted):
+def test_model_is_fill_then_noise_then_encoder_then_decoder(fitted):
     names = [layer.name for layer in fitted.model_.layers]
-    assert names == ["input", "noise", "encoder", "decoder"]
+    assert names == ["input", "fill_missing", "noise", "encoder", "decoder"]
     assert fitted.encoder_ is fitted.model_.get_layer("encoder")
     assert fitted.decoder_ is fitted.model_.get_layer("decoder")
 
