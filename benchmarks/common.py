@@ -147,6 +147,23 @@ class UntrainedAutoencoder(DenoisingAutoencoder):
         return self.initialize(X)
 
 
+def epoch_timer():
+    """A Keras callback whose ``seconds`` lists each epoch's wall seconds."""
+    import keras
+
+    class EpochTimer(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._start)
+
+    return EpochTimer()
+
+
 def timed(function):
     """``(function(), wall seconds)``."""
     start = time.perf_counter()

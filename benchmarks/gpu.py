@@ -23,7 +23,6 @@ device (on the CPU it says so on its page, and takes far longer). At most about
 from __future__ import annotations
 
 import statistics
-import time
 
 import numpy as np
 
@@ -33,22 +32,6 @@ TITLE = "On a GPU: the defaults' epoch time, test MSE and throughput"
 PHOTO_SECONDS, PHOTO_PATCHES, PHOTO_SIGMA = 120, 20_000, 25
 #: The issue's goal: the default conv model's epoch on 60k images under 5 s.
 CONV_EPOCH_GOAL = 5.0
-
-
-def epoch_timer():
-    import keras
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.seconds = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self._start)
-
-    return EpochTimer()
 
 
 def defaults(quick):
@@ -61,7 +44,7 @@ def defaults(quick):
         # The dense model reads flat pixels, the conv one images.
         shape = (-1, 784) if cls is DenoisingAutoencoder else (-1, 28, 28)
         train, clean, noisy = (a.reshape(shape) for a in (x_train, x_test, noisy_test))
-        timer = epoch_timer()
+        timer = common.epoch_timer()
         params = {"noise": common.gaussian(), "random_state": common.SEED}
         if quick:
             params["epochs"] = 1

@@ -188,22 +188,6 @@ def measurement(config, quick):
     return skdae_measure(X, X_test)
 
 
-def epoch_timer():
-    import keras
-
-    class EpochTimer(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.seconds = []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self._start = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.seconds.append(time.perf_counter() - self._start)
-
-    return EpochTimer()
-
-
 def keras_fit(X, X_test, epochs=EPOCHS, pydataset=False):
     import keras
 
@@ -214,7 +198,7 @@ def keras_fit(X, X_test, epochs=EPOCHS, pydataset=False):
     outputs = keras.layers.Dense(784, activation="sigmoid")(code)
     model = keras.Model(inputs, outputs)
     model.compile(optimizer="adam", loss="mse")
-    timer = epoch_timer()
+    timer = common.epoch_timer()
     if pydataset:
         model.fit(Batches(X), epochs=epochs, verbose=0, callbacks=[timer])
     else:
@@ -259,7 +243,7 @@ def skdae_fit(X, epochs, callbacks=None):
 
 
 def skdae_measure(X, X_test):
-    timer = epoch_timer()
+    timer = common.epoch_timer()
     fitted = skdae_fit(X, EPOCHS, callbacks=[timer])
     fitted.denoise(X_test[:BATCH_SIZE])
     _, predict_s = common.timed(lambda: fitted.denoise(X_test))

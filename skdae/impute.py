@@ -14,7 +14,7 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import MetaEstimatorMixin, clone
+from sklearn.base import clone
 from sklearn.impute._base import _BaseImputer
 from sklearn.utils import check_random_state
 from sklearn.utils._mask import _get_mask
@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._meta import AutoencoderMetaMixin
 from .dense import DenoisingAutoencoder
 from .noise import NoiseInjector, corrupt_array, seed_from
 
@@ -54,7 +55,7 @@ def default_autoencoder() -> DenoisingAutoencoder:
     return DenoisingAutoencoder(**params)
 
 
-class AutoencoderImputer(MetaEstimatorMixin, _BaseImputer):
+class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     """Impute missing values with a denoising autoencoder.
 
     Each column is standardized over its observed entries; a
@@ -185,32 +186,7 @@ class AutoencoderImputer(MetaEstimatorMixin, _BaseImputer):
         self.categorical_features = categorical_features
         self.random_state = random_state
 
-    def _autoencoder(self):
-        """The autoencoder parameter, with None read as the default one."""
-        if self.autoencoder is None:
-            return default_autoencoder()
-        return self.autoencoder
-
-    def set_params(self, **params):
-        """Set parameters, including the autoencoder's as ``autoencoder__<name>``.
-
-        ``autoencoder__<name>`` works also while ``autoencoder`` is None: the
-        default autoencoder is created first.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : AutoencoderImputer
-            This estimator.
-        """
-        nested = any(key.startswith("autoencoder__") for key in params)
-        if nested and "autoencoder" not in params and self.autoencoder is None:
-            self.autoencoder = default_autoencoder()
-        return super().set_params(**params)
+    _default_autoencoder = staticmethod(default_autoencoder)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

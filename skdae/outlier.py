@@ -16,12 +16,13 @@ from numbers import Real
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import pinvh
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, OutlierMixin, clone
+from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.preprocessing import RobustScaler
 from sklearn.utils import _safe_indexing, gen_batches, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
+from ._meta import AutoencoderMetaMixin
 from .conv import ConvDenoisingAutoencoder
 from .dense import DenoisingAutoencoder
 
@@ -118,7 +119,7 @@ def default_hidden_layer_sizes(n_features: int) -> tuple[int, ...]:
     return (min(128, max(16, 2 * n_features)), code)
 
 
-class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator):
+class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimator):
     """Outlier and novelty detection by an autoencoder's errors and codes.
 
     The autoencoder is trained on ``X``; samples it reconstructs badly, or
@@ -320,32 +321,7 @@ class AutoencoderOutlierDetector(OutlierMixin, MetaEstimatorMixin, BaseEstimator
         self.score_method = score_method
         self.contamination = contamination
 
-    def _autoencoder(self):
-        """The autoencoder parameter, with None read as the default one."""
-        if self.autoencoder is None:
-            return default_autoencoder()
-        return self.autoencoder
-
-    def set_params(self, **params):
-        """Set parameters, including the autoencoder's as ``autoencoder__<name>``.
-
-        ``autoencoder__<name>`` works also while ``autoencoder`` is None: the
-        default autoencoder is created first.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : AutoencoderOutlierDetector
-            This estimator.
-        """
-        nested = any(key.startswith("autoencoder__") for key in params)
-        if nested and "autoencoder" not in params and self.autoencoder is None:
-            self.autoencoder = default_autoencoder()
-        return super().set_params(**params)
+    _default_autoencoder = staticmethod(default_autoencoder)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
