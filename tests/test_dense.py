@@ -293,6 +293,14 @@ def test_paired_validation_inputs_are_the_given_noisy_ones(digits):
     np.testing.assert_array_equal(targets, X[rows])
 
 
+@pytest.mark.skipif(
+    keras.backend.backend() == "torch",
+    reason="PyTorch's CPU allocator keeps and returns freed blocks at will: the "
+    "resident-memory growth of these fits measured -58 to +31 MB over four runs "
+    "(2026-11-29), and up to 21 MB, over the memmap bound, with the code before "
+    "that day; the streaming this checks is the same code on every backend and "
+    "is checked on TensorFlow",
+)
 def test_fit_from_a_memmap_reads_batches_not_the_whole_array(memmap_rows):
     X = memmap_rows
     dae = small(hidden_layer_sizes=(32,), epochs=1, batch_size=256, run_eagerly=False)
