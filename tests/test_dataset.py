@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from test_dense import memory_mb
+from test_dense import memory_bound_off_torch, memory_mb
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder
 
@@ -87,14 +87,7 @@ def test_partial_fit_continues_on_a_dataset(digits):
     assert dae.n_iter_ == 2
 
 
-@pytest.mark.skipif(
-    keras.backend.backend() == "torch",
-    reason="PyTorch's CPU allocator keeps and returns freed blocks at will: the "
-    "resident-memory growth of these fits measured -58 to +31 MB over four runs "
-    "(2026-11-29), and up to 21 MB, over the memmap bound, with the code before "
-    "that day; the streaming this checks is the same code on every backend and "
-    "is checked on TensorFlow",
-)
+@memory_bound_off_torch
 def test_fit_from_a_dataset_larger_than_the_memory_it_takes():
     dataset = RandomBatches(n_batches=100, batch_size=1024, n_features=784)  # 321 MB
     dae = DenoisingAutoencoder(
