@@ -49,15 +49,9 @@ autodoc_default_options = {"members": True, "inherited-members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
-# Members that the autoencoders inherit from scikeras' BaseWrapper and that
-# skdae does not support or document (skdae's own API is its estimators' docstrings).
-_HIDDEN_MEMBERS = {
-    "predict",
-    "initialized_",
-    "current_epoch",
-    "feature_encoder",
-    "target_encoder",
-}
+# ``predict`` is a property of the autoencoders that raises AttributeError (they
+# transform; see ``denoise``): not a member to document.
+_HIDDEN_MEMBERS = {"predict"}
 
 
 def _defined_in(obj):
@@ -70,7 +64,7 @@ def _defined_in(obj):
 def _skip_member(app, what, name, obj, skip, options):
     if name in _HIDDEN_MEMBERS:
         return True
-    if _defined_in(obj).startswith(("scikeras", "keras")):
+    if _defined_in(obj).startswith("keras"):
         return True
     if name == "get_metadata_routing" or (
         name.startswith("set_") and name.endswith("_request")

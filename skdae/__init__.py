@@ -1,6 +1,11 @@
-"""skdae: denoising autoencoders as scikit-learn estimators, trained by Keras 3."""
+"""skdae: denoising autoencoders as scikit-learn estimators, trained by Keras 3.
 
-from . import _startup
+The public names load on first use (PEP 562's module ``__getattr__``):
+``import skdae`` alone imports neither Keras nor scikit-learn, and changes
+nothing in the process beyond loading this module. ``from skdae import
+DenoisingAutoencoder`` imports Keras as it is configured, and names the
+``pip`` command to run if its backend is missing (see ``_startup``).
+"""
 
 __version__ = "0.1.0"
 
@@ -26,27 +31,19 @@ __all__ = [
     "extract_patches",
 ]
 
-if _startup.launched_as_command():
-    # `python -m skdae ...`: answer --help before Keras loads; the public names
-    # (and Keras) load on first use.
-    def __getattr__(name: str) -> object:
-        if name not in _PUBLIC:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        import importlib
 
-        _startup.import_keras()
-        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
-        globals()[name] = value
-        return value
+def __getattr__(name: str) -> object:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
 
-else:
-    # Quiet start-up logs, clear error for a missing backend (see _startup).
-    _startup.import_keras()
+    from . import _startup
 
-    from ._scale import DataScaleWarning
-    from .conv import ConvDenoisingAutoencoder
-    from .dense import DenoisingAutoencoder
-    from .impute import AutoencoderImputer
-    from .noise import NoiseInjector
-    from .outlier import AutoencoderOutlierDetector
-    from .patches import extract_patches
+    _startup.import_keras()  # a missing backend, explained
+    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

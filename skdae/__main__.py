@@ -5,8 +5,10 @@ PCA and a DenoisingAutoencoder on the noisy training images, prints the test
 MSE and PSNR of the noisy input, PCA and the autoencoder, and writes a figure of
 noisy / denoised / clean digits.
 
-Keras is imported only once the demo runs (``skdae/__init__.py`` defers it for
-the command line), so ``python -m skdae demo --help`` answers at once.
+Keras is imported only once the demo runs (``import skdae`` loads the public
+names on first use), quietly (``_startup.import_keras(quiet=True)``), so
+``python -m skdae demo --help`` answers at once and the demo prints only its
+progress and its table.
 """
 
 from __future__ import annotations
@@ -101,7 +103,10 @@ def run_demo(
     from sklearn.decomposition import PCA
     from sklearn.model_selection import train_test_split
 
-    # The package's names first: they bring Keras in quietly (see _startup).
+    # Keras first, without its start-up logs (see _startup); then the names.
+    from . import _startup
+
+    _startup.import_keras(quiet=True)
     from . import DenoisingAutoencoder, NoiseInjector
     from .metrics import mse, psnr
 

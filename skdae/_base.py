@@ -1,21 +1,25 @@
-"""The shared estimator base of the autoencoders.
+"""The shared estimator base of the autoencoders, and their one training path.
 
-Every scikeras detail lives in this file: the estimators subclass
-:class:`BaseDenoisingAutoencoder` and only describe their encoder and decoder
-networks and the layout of their input. scikeras gives parameter routing
-(``optimizer__learning_rate``, ``callbacks__*``, ``fit__*``), compilation,
-history bookkeeping and the pickling of Keras models. Data reach Keras one
-batch at a time through :class:`skdae._data.ArrayBatches`, and every random draw
-is seeded from ``random_state`` here, not through TensorFlow's global state.
+The estimators subclass :class:`BaseDenoisingAutoencoder` and only describe their
+encoder and decoder networks and the layout of their input (the hooks the
+class docstring lists). :meth:`BaseDenoisingAutoencoder._fit` is the training
+path of ``fit``, ``partial_fit`` and ``initialize``, for arrays, sparse
+matrices, memory maps and ``keras.utils.PyDataset``s alike. Keras' objects come
+from the parameters through :mod:`skdae._keras_params` (routed parameters,
+``optimizer__learning_rate``...); data reach Keras one batch at a time through
+:mod:`skdae._data`; every random draw is seeded from ``random_state`` here,
+not through TensorFlow's global state.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
 import logging
 import math
 import time
+from collections.abc import Callable
 from numbers import Integral, Real
 
 import keras
@@ -32,6 +36,7 @@ from sklearn.utils.validation import (
     check_is_fitted,
 )
 
+from . import _keras_params as keras_params
 from ._data import (
     ArrayBatches,
     DatasetBatches,
@@ -47,7 +52,6 @@ from .device import (
     PRECISIONS,
     data_parallel_scope,
     device_scope,
-    dtype_policy_scope,
     quiet_retracing,
     resolve_device,
     resolve_precision,
@@ -57,48 +61,9 @@ from .noise import NoiseInjector, corrupt_array, draw_seed, seed_from
 
 logger = logging.getLogger("skdae")
 
-#: What importing scikeras replaces on Keras' classes, process-wide (its pickling
-#: and deep copies of models, losses, metrics and optimizers). Keras >= 3.3.3
-#: pickles all of them natively, and skdae relies on that.
-SCIKERAS_PATCHES = (
-    (keras.Model, "__reduce__"),
-    (keras.Model, "__deepcopy__"),
-    (keras.losses.Loss, "__reduce__"),
-    (keras.metrics.Metric, "__reduce__"),
-    (keras.optimizers.Optimizer, "__reduce__"),
-)
-
-
-def _import_base_wrapper():
-    """scikeras' ``BaseWrapper``, imported without scikeras' patches of Keras.
-
-    Importing scikeras the first time replaces the methods in
-    :data:`SCIKERAS_PATCHES` for the whole process; they are put back as they
-    were, so that importing skdae leaves Keras as the user had it (a user who
-    imported scikeras first keeps its patches).
-    """
-    missing = object()
-    saved = [
-        (cls, name, cls.__dict__.get(name, missing)) for cls, name in SCIKERAS_PATCHES
-    ]
-    from scikeras.wrappers import BaseWrapper
-
-    for cls, name, method in saved:
-        if method is missing:
-            if name in cls.__dict__:
-                delattr(cls, name)
-        else:
-            setattr(cls, name, method)
-    return BaseWrapper
-
-
-BaseWrapper = _import_base_wrapper()
-
 # No "predict": inference runs through predict_on_batch in skdae's own batches
 # (see ``_predict``), so nothing a ``predict__*`` parameter sets would be used.
-ROUTING_PREFIXES = frozenset(
-    {"fit", "compile", "optimizer", "loss", "metrics", "callbacks"}
-)
+ROUTING_PREFIXES = keras_params.ROUTES
 
 
 def _check_not_predict_params(names, owner):
@@ -117,15 +82,37 @@ def _inverse_transform_available(estimator):
     return estimator._decodes_codes()
 
 
-class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
+class BaseDenoisingAutoencoder(TransformerMixin, BaseEstimator):
     """Base of the denoising autoencoders; not for direct use.
 
-    Subclasses implement ``_build_networks`` (the encoder and decoder Keras models)
-    and, for inputs other than flat features, ``_model_sample_shape`` and
-    ``_check_layout``.
+    **Training.** ``fit``, ``partial_fit`` and ``initialize`` take one path,
+    :meth:`_fit`: check the data (:meth:`_training_source`), build the model
+    unless warm (:meth:`_initialize`, :meth:`_build_model`), train with
+    ``keras.Model.fit`` (:meth:`_run_epochs`), fit the code map
+    (:meth:`_fit_code_map`). Inference runs the encoder, decoder or whole
+    model batch by batch (:meth:`_predict`).
+
+    **Hooks a subclass implements.**
+
+    - ``_build_networks(sample_shape, new_seed)`` (required): the encoder and
+      decoder, two Keras models named ``"encoder"`` and ``"decoder"``, the
+      decoder's last layer named ``"reconstruction"``; ``new_seed()`` seeds
+      each initializer.
+    - ``_compose(inputs, encoder, decoder)``: the reconstruction of the
+      (corrupted) inputs; ``decoder(encoder(inputs))`` by default.
+    - ``_model_sample_shape(layout)``, ``_check_layout(layout)`` and
+      ``_other_sizes_hint(layout)``: for inputs other than flat features, the
+      shape of one sample inside the model, and the checks and error hints of
+      the caller's layout.
+    - ``_fit_code_map(X)``, ``_map_codes(codes)``, ``_unmap_codes(Z)``: what
+      ``transform`` applies to the codes (nothing by default; the whitening
+      of :class:`~skdae.DenoisingAutoencoder`) and its inverse.
+    - ``_decodes_codes()``: whether ``inverse_transform`` can work.
+    - ``_resolve_output_activation(low, high)`` and
+      ``_start_at_mean(feature_mean)``: the output activation for the
+      targets' range, and the output layer's starting bias.
     """
 
-    _routing_prefixes = ROUTING_PREFIXES
     _allows_images = False
 
     _parameter_constraints: dict = {
@@ -242,7 +229,13 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
         if any(k.startswith("noise__") for k in params) and "noise" not in params:
             if self.noise is None:
                 self.noise = NoiseInjector()
-        return super().set_params(**params)
+        own = {}
+        for name, value in params.items():
+            if name.split("__", 1)[0] in ROUTING_PREFIXES:
+                setattr(self, name, value)  # a routed parameter
+            else:
+                own[name] = value
+        return super().set_params(**own)
 
     __repr__ = BaseEstimator.__repr__
 
@@ -265,6 +258,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
     def _validate_params(self):
         super()._validate_params()
         _check_not_predict_params(vars(self), type(self).__name__)
+        keras_params.check_fit_arguments(vars(self), type(self).__name__)
         unknown = [
             name
             for name in vars(self)
@@ -283,13 +277,8 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseWrapper):
     def _expected_failed_checks(self) -> dict[str, str]:
         """Checks of scikit-learn's contract this estimator is known to fail."""
         return {
-            "check_estimator_tags_renamed": (
-                "scikeras' BaseWrapper, our base class, still defines the legacy "
-                "_more_tags; this class defines __sklearn_tags__, which is what "
-                "scikit-learn >= 1.6 reads"
-            ),
             "check_do_not_raise_errors_in_init_or_set_params": (
-                "the constructor takes scikeras-style routed parameters "
+                "the constructor takes routed parameters "
                 "(optimizer__learning_rate=...) through **routed_params, and the "
                 "check passes a parameter literally named 'routed_params' to "
                 "set_params, which rejects it as unknown"
@@ -380,8 +369,8 @@ keras.utils.PyDataset
             The fitted estimator.
         """
         self._validate_params()
-        warm = bool(self.warm_start) and self.initialized_
-        return self._train(X, clean, epochs=self.epochs, warm=warm)
+        warm = self.warm_start and hasattr(self, "model_")
+        return self._fit(X, clean, epochs=self.epochs, warm=warm)
 
     def initialize(self, X, y=None):
         """Build the model for ``X`` as :meth:`fit` would, without training it.
@@ -410,14 +399,7 @@ keras.utils.PyDataset
             The estimator, with ``model_``, ``encoder_`` and ``decoder_``.
         """
         self._validate_params()
-        if isinstance(X, keras.utils.PyDataset):
-            self._validate_X(split_batch(X[0])[0], reset=True)
-            self._initialize(_dataset_target_stats(X, self.sample_shape_))
-        else:
-            X = self._validate_X(X, reset=True)
-            self._initialize(_target_stats(X))
-        self._fit_code_map(X)
-        return self
+        return self._fit(X, None, epochs=0, warm=False)
 
     def partial_fit(self, X, y=None, *, clean=None):
         """Train for one epoch, starting from the current weights if fitted.
@@ -437,27 +419,58 @@ keras.utils.PyDataset
         self : object
             The fitted estimator.
         """
-        if not self.initialized_:
+        fitted = hasattr(self, "model_")
+        if not fitted:
             self._validate_params()
-        return self._train(X, clean, epochs=1, warm=self.initialized_)
+        return self._fit(X, clean, epochs=1, warm=fitted)
 
-    def _train(self, X, clean, *, epochs, warm):
-        if isinstance(X, keras.utils.PyDataset):
-            return self._train_on_dataset(X, clean, epochs=epochs, warm=warm)
-        X = self._validate_X(X, reset=not warm)
-        target = True if clean is None else self._validate_clean(clean, X)
+    def _fit(self, X, clean, *, epochs, warm):
+        """The training path of :meth:`fit`, :meth:`partial_fit` (one epoch)
+        and :meth:`initialize` (none), for every kind of training data.
+
+        1. :meth:`_training_source` checks the data and says how to read them.
+        2. Unless ``warm``, :meth:`_initialize` builds a fresh model, whose
+           output starts at the targets' mean, and the noise is checked
+           against the data's scale.
+        3. :meth:`_run_epochs` trains for ``epochs`` epochs with
+           ``keras.Model.fit``; the model's noise layer corrupts every batch
+           afresh, unless the data are pairs (noisy, clean).
+        4. :meth:`_fit_code_map` fits what :meth:`transform` applies to the
+           codes.
+
+        Every random draw (initial weights, noise, shuffling, validation rows)
+        comes, in this order, from the generator that :meth:`_initialize` seeds
+        from ``random_state``.
+        """
+        source = self._training_source(X, clean, reset=not warm)
         if not warm:
-            self._initialize(_target_stats(X if target is True else target))
-            if clean is None:
-                self._check_noise_scale(sample_rows(X, self.n_features_in_))
-        self._set_corruption(active=clean is None)
-        train, validation = self._training_batches(X, target)
-        self._run_training(train, validation, epochs=epochs, warm=warm)
-        self._fit_code_map(X)
+            self._initialize(source.target_stats())
+            if epochs and source.corrupted:
+                self._check_noise_scale(source.scale_sample())
+        if epochs:
+            self._set_corruption(active=source.corrupted)
+            train, validation = source.batches()
+            self._run_epochs(train, validation, epochs=epochs, warm=warm)
+        self._fit_code_map(source.data)
         return self
 
-    def _train_on_dataset(self, dataset, clean, *, epochs, warm):
-        """Train from a ``keras.utils.PyDataset`` of batches, read as they come."""
+    def _training_source(self, X, clean, *, reset):
+        """How :meth:`_fit` reads ``X`` (and ``clean``): a :class:`_TrainingSource`."""
+        if isinstance(X, keras.utils.PyDataset):
+            return self._dataset_source(X, clean, reset=reset)
+        X = self._validate_X(X, reset=reset)
+        target = True if clean is None else self._validate_clean(clean, X)
+        return _TrainingSource(
+            data=X,
+            corrupted=clean is None,
+            scale_sample=lambda: sample_rows(X, self.n_features_in_),
+            target_stats=lambda: _target_stats(X if clean is None else target),
+            batches=lambda: self._training_batches(X, target),
+        )
+
+    def _dataset_source(self, dataset, clean, *, reset):
+        """A ``keras.utils.PyDataset`` of batches ``x`` or ``(x_noisy, x_clean)``,
+        read as they come."""
         if clean is not None:
             raise ValueError(
                 "clean cannot be given with a PyDataset; for paired training, "
@@ -469,40 +482,50 @@ keras.utils.PyDataset
                 "validation_split=0.0 and hold data out in the dataset."
             )
         inputs, targets = split_batch(dataset[0])
-        self._validate_X(inputs, reset=not warm)
-        if not warm:
-            self._initialize(_dataset_target_stats(dataset, self.sample_shape_))
-            if targets is None:
-                self._check_noise_scale(inputs, stacklevel=6)
-        self._set_corruption(active=targets is None)
-        train = DatasetBatches(
-            dataset, sample_shape=self.sample_shape_, multiple_of=self.n_devices_
+        self._validate_X(inputs, reset=reset)
+        return _TrainingSource(
+            data=dataset,
+            corrupted=targets is None,
+            scale_sample=lambda: inputs,
+            target_stats=lambda: _dataset_target_stats(dataset, self.sample_shape_),
+            batches=lambda: (
+                DatasetBatches(
+                    dataset,
+                    sample_shape=self.sample_shape_,
+                    multiple_of=self.n_devices_,
+                ),
+                None,
+            ),
         )
-        self._run_training(train, None, epochs=epochs, warm=warm)
-        self._fit_code_map(dataset)
-        return self
 
-    def _run_training(self, train, validation, *, epochs, warm):
-        self._initialize_callbacks()
-        self._fit_callbacks += self._default_callbacks(validation is not None)
-        try:
-            with self._compute_scope()[0], quiet_retracing():
-                self._fit_keras_model(
-                    train,
-                    None,
-                    sample_weight=None,
-                    warm_start=warm,
-                    epochs=epochs,
-                    initial_epoch=self.current_epoch if warm else 0,
-                    validation_data=validation,
-                    validation_split=0.0,
-                    batch_size=None,
-                    shuffle=False,
-                    verbose=1 if self.verbose == 1 else 0,
-                )
-        finally:
-            del self._fit_callbacks, self._predict_callbacks
-        self.n_iter_ = self.current_epoch
+    def _run_epochs(self, train, validation, *, epochs, warm):
+        """Train ``model_`` with ``keras.Model.fit``; extend or start ``history_``.
+
+        The callbacks are the user's (``callbacks``, ``fit__callbacks``) and
+        :meth:`_default_callbacks`; ``fit__*`` parameters are passed to
+        ``keras.Model.fit``. The batches shuffle themselves, seeded, so Keras
+        does not.
+        """
+        params = self.get_params()
+        callbacks = keras_params.callbacks(params)
+        callbacks += self._default_callbacks(validation is not None)
+        done = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
+        with self._compute_scope()[0], quiet_retracing():
+            history = self.model_.fit(
+                train,
+                validation_data=validation,
+                epochs=done + epochs,
+                initial_epoch=done,
+                shuffle=False,
+                callbacks=callbacks,
+                verbose=1 if self.verbose == 1 else 0,
+                **keras_params.fit_arguments(params),
+            )
+        if not done:
+            self.history_ = {}
+        for key, values in history.history.items():
+            self.history_.setdefault(key, []).extend(values)
+        self.n_iter_ = len(self.history_["loss"])
         last_loss = self.history_["loss"][-1]
         if not np.isfinite(last_loss):
             raise ValueError(
@@ -510,7 +533,6 @@ keras.utils.PyDataset
                 f"{self.n_iter_}. Scale the data (e.g. with StandardScaler), lower "
                 "the learning rate (optimizer__learning_rate) or the noise_factor."
             )
-        return self
 
     def _initialize(self, target_stats):
         """Build a fresh model; the previous one is released first.
@@ -520,10 +542,8 @@ keras.utils.PyDataset
         output layer starts at the mean (see :meth:`_start_at_mean`).
         """
         # Every draw (initial weights, noise, shuffling) is seeded from here, so a
-        # fit is reproducible without scikeras' tensorflow_random_state, which
-        # sets process-wide TensorFlow seeds, op determinism and an environment
-        # variable, and whose effects outlive the fit.
-        self._random_state = None
+        # fit is reproducible without process-wide TensorFlow seeds or op
+        # determinism, whose effects would outlive the fit.
         seed = None if self.random_state is None else seed_from(self.random_state)
         self._seeds = np.random.default_rng(seed)
         self.noise_ = clone(self.noise) if self.noise is not None else NoiseInjector()
@@ -538,7 +558,7 @@ keras.utils.PyDataset
             gc.collect()
         scope, self.n_devices_ = self._compute_scope()
         with scope:
-            self.model_ = self._build_keras_model()
+            self.model_ = self._build_model()
             self._start_at_mean(feature_mean)
         self.code_shape_ = tuple(self._code_output(self.encoder_.output).shape[1:])
 
@@ -557,21 +577,21 @@ keras.utils.PyDataset
             return data_parallel_scope(self.device_)
         return device_scope(self.device_), 1
 
-    def _check_model_param(self):
-        return self._keras_build_fn
+    def _build_model(self):
+        """The compiled autoencoder: missing entries filled, noise, encoder,
+        decoder (see :meth:`_build_networks` and :meth:`_compose`)."""
 
-    def _keras_build_fn(self, compile_kwargs):
         def new_seed():
             return draw_seed(self._seeds)
 
-        with dtype_policy_scope(self.precision_):
-            encoder, decoder = self._build_networks(self.sample_shape_, new_seed)
+        encoder, decoder = self._build_networks(self.sample_shape_, new_seed)
         inputs = keras.Input(self.sample_shape_, name="input")
         # Missing entries (NaN) enter as masking noise's hidden entries do.
         filled = FillMissing(name="fill_missing")(inputs)
         noisy = self.noise_.as_layer(seed=new_seed())(filled)
         outputs = self._compose(noisy, encoder, decoder)
         model = keras.Model(inputs, outputs, name=type(self).__name__.lower())
+        compile_kwargs = keras_params.compile_arguments(self.get_params())
         # "mse" counts the observed entries of the target only (NaN: no target).
         compile_kwargs["loss"] = masked_loss(compile_kwargs["loss"])
         if self.precision_ == "mixed_float16":  # keep small float16 gradients
@@ -593,9 +613,13 @@ keras.utils.PyDataset
         """The reconstruction of ``inputs`` by the two networks."""
         return decoder(encoder(inputs))
 
-    def _weight_kwargs(self, new_seed):
-        """Initializer and weight penalties for a Dense or convolution layer."""
-        kwargs = {"kernel_initializer": keras.initializers.GlorotUniform(new_seed())}
+    def _weight_kwargs(self, new_seed, dtype=None):
+        """Initializer, weight penalties and dtype policy (``precision_`` unless
+        ``dtype`` is given) of a Dense or convolution layer."""
+        kwargs = {
+            "kernel_initializer": keras.initializers.GlorotUniform(new_seed()),
+            "dtype": dtype or self.precision_,
+        }
         if self.l1 or self.l2:
             kwargs["kernel_regularizer"] = keras.regularizers.L1L2(self.l1, self.l2)
         return kwargs
@@ -972,6 +996,22 @@ class EpochLogger(keras.callbacks.Callback):
             metrics,
             time.perf_counter() - self._start,
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class _TrainingSource:
+    """How :meth:`BaseDenoisingAutoencoder._fit` reads one kind of training data."""
+
+    #: What :meth:`~BaseDenoisingAutoencoder._fit_code_map` encodes.
+    data: object
+    #: Whether the model corrupts the inputs (False: the data are pairs).
+    corrupted: bool
+    #: () -> rows to check the noise's scale against.
+    scale_sample: Callable[[], np.ndarray]
+    #: () -> (min, max, mean per feature) of the training targets.
+    target_stats: Callable[[], tuple]
+    #: () -> (training batches, validation batches or None).
+    batches: Callable[[], tuple]
 
 
 def _dataset_target_stats(dataset, sample_shape):

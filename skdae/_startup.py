@@ -1,17 +1,21 @@
-"""How ``import skdae`` brings in Keras: quietly, lazily for the command line,
-and with an installable hint when the backend is missing.
+"""How skdae brings in Keras: with an installable hint when the backend is
+missing, and, for the command line only, quietly.
 
 Standard library only: ``python -m skdae demo --help`` imports this module and
 nothing heavier.
 
-TensorFlow prints a block of C++ log lines when it is imported (oneDNN, "Could
-not find cuda drivers", CPU instructions...), twice, whatever
+The library (``from skdae import ...``) imports Keras as the user configured it
+and changes nothing else in the process. The command line
+(``python -m skdae demo``) is an application and keeps its output to its own
+progress lines: TensorFlow prints a block of C++ log lines when it is imported
+(oneDNN, "Could not find cuda drivers", CPU instructions...), twice, whatever
 ``TF_CPP_MIN_LOG_LEVEL`` says, and on a machine without a GPU an ``E`` line
-"failed call to cuInit" at its first computation. skdae therefore:
+"failed call to cuInit" at its first computation. ``import_keras(quiet=True)``
+therefore:
 
 - sets ``TF_CPP_MIN_LOG_LEVEL=3`` (C++ messages below FATAL are dropped) when
-  it imports Keras and the variable is not set. A value the user set is kept,
-  and is what the next point honours;
+  the variable is not set. A value the user set is kept, and is what the next
+  point honours;
 - holds back what the C++ side writes to the standard error while Keras and
   its backend are imported, then writes back every line that this level lets
   through (all of them at ``TF_CPP_MIN_LOG_LEVEL=0``) and every line that is not
@@ -19,7 +23,7 @@ not find cuda drivers", CPU instructions...), twice, whatever
 
 Python's logging (the ``tensorflow``, ``absl`` and ``keras`` loggers) is left as
 the user configures it. Nothing happens when Keras or TensorFlow was imported
-before skdae.
+before.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 #: What skdae sets ``TF_CPP_MIN_LOG_LEVEL`` to when the user has not set it.
 DEFAULT_TF_LOG_LEVEL = "3"
@@ -51,52 +55,16 @@ _SEVERITY = {"I": 0, "W": 1, "E": 2, "F": 3}
 _ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog()"
 
 
-def launched_as_command(
-    argv: Sequence[str] | None = None, orig_argv: Sequence[str] | None = None
-) -> bool:
-    """Whether this process is skdae's command line being started.
-
-    True while Python imports the package on its way to ``skdae/__main__.py``
-    (``python -m skdae ...``) and in the ``skdae`` console script: the package
-    then defers Keras until a public name is used, so ``--help`` answers at once.
+def import_keras(*, quiet: bool = False) -> None:
+    """Import Keras and its backend, or explain which backend is missing.
 
     Parameters
     ----------
-    argv, orig_argv : sequence of str, optional
-        ``sys.argv`` and ``sys.orig_argv`` (the defaults), for tests.
-
-    Returns
-    -------
-    bool
-    """
-    argv = sys.argv if argv is None else argv
-    orig_argv = getattr(sys, "orig_argv", []) if orig_argv is None else orig_argv
-    if not argv:
-        return False
-    if argv[0] == "-m":  # Python sets this while it locates the -m module
-        return _module_after_dash_m(orig_argv) == "skdae"
-    script = argv[0].replace("\\", "/").rpartition("/")[2]  # POSIX or Windows path
-    return script in ("skdae", "skdae.exe")
-
-
-def _module_after_dash_m(orig_argv: Sequence[str]) -> str | None:
-    """The module of ``python [options] -m module ...``, else None."""
-    tokens = list(orig_argv[1:])
-    while tokens:
-        token = tokens.pop(0)
-        if token == "-m":
-            return tokens[0] if tokens else None
-        if token.startswith("-m"):
-            return token[2:]
-        if token in ("-X", "-W"):  # options followed by a value
-            tokens = tokens[1:]
-        elif token == "-c" or not token.startswith("-") or token == "-":
-            return None  # a command string, a script or stdin
-    return None
-
-
-def import_keras() -> None:
-    """Import Keras and its backend quietly, or explain which backend is missing.
+    quiet : bool, default=False
+        Hold back the backend's C++ start-up logs (see the module's docstring);
+        for the command line only, since it sets ``TF_CPP_MIN_LOG_LEVEL`` and
+        redirects file descriptor 2 while Keras imports. The library imports
+        Keras as it is configured.
 
     Raises
     ------
@@ -105,9 +73,9 @@ def import_keras() -> None:
         by default) is not installed; the message names it and the ``pip``
         command that installs it.
     """
-    if "keras" in sys.modules or "tensorflow" in sys.modules:
-        # Imported before skdae: its logs are out already, and the user's
-        # logging set-up is theirs.
+    if not quiet or "keras" in sys.modules or "tensorflow" in sys.modules:
+        # Imported already, the logs are out; and the library leaves the
+        # process's environment and descriptors alone.
         _import_keras_or_explain()
         return
     level = os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", DEFAULT_TF_LOG_LEVEL)

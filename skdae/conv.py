@@ -14,7 +14,6 @@ from sklearn.utils.validation import _check_feature_names, check_array, check_is
 
 from ._base import BaseDenoisingAutoencoder
 from ._data import INFERENCE_VALUES
-from .device import dtype_policy_scope
 from .noise import check_image_shape
 
 
@@ -378,7 +377,7 @@ images of shape (n, h, w, c) or (n, h, w)
         cached = vars(self).get("_any_size")
         if cached is None:
             channels = self.sample_shape_[-1]
-            with self._compute_scope()[0], dtype_policy_scope(self.precision_):
+            with self._compute_scope()[0]:
                 encoder, decoder = self._build_networks(
                     (None, None, channels), lambda: None
                 )
@@ -420,7 +419,7 @@ images of shape (n, h, w, c) or (n, h, w)
             padding="same",
             activation=kw.pop("activation", self.activation),
             name=name,
-            **self._weight_kwargs(new_seed),
+            **self._weight_kwargs(new_seed, dtype=kw.pop("dtype", None)),
             **kw,
         )
 
@@ -438,9 +437,14 @@ images of shape (n, h, w, c) or (n, h, w)
             use_bias=False,
             **kw,
         )(features)
-        features = keras.layers.BatchNormalization(name=f"{name}_norm")(features)
+        features = keras.layers.BatchNormalization(
+            name=f"{name}_norm", dtype=self.precision_
+        )(features)
         return keras.layers.Activation(
-            self.activation, name=name, activity_regularizer=regularizer
+            self.activation,
+            name=name,
+            activity_regularizer=regularizer,
+            dtype=self.precision_,
         )(features)
 
     def _build_networks(self, sample_shape, new_seed):
@@ -459,10 +463,11 @@ images of shape (n, h, w, c) or (n, h, w)
                     2,
                     padding="same",
                     name="code" if is_code else f"encoder_pool_{level}",
+                    dtype=self.precision_,
                 )(features)
                 if regularizer is not None:
                     features = keras.layers.ActivityRegularization(
-                        l1=self.sparsity, name="code_sparsity"
+                        l1=self.sparsity, name="code_sparsity", dtype=self.precision_
                     )(features)
             else:
                 features = self._hidden(
@@ -489,9 +494,9 @@ images of shape (n, h, w, c) or (n, h, w)
                 features = self._hidden(
                     features, n_filters, new_seed, name=f"decoder_conv_{step}"
                 )
-                features = keras.layers.UpSampling2D(2, name=f"decoder_up_{step}")(
-                    features
-                )
+                features = keras.layers.UpSampling2D(
+                    2, name=f"decoder_up_{step}", dtype=self.precision_
+                )(features)
             elif self.downsampling == "stride":
                 features = self._hidden(
                     features,
@@ -505,11 +510,16 @@ images of shape (n, h, w, c) or (n, h, w)
                 features = self._hidden(
                     features, n_filters, new_seed, name=f"decoder_conv_{step}"
                 )
-            features = _crop_to(features, sizes[level - 1], name=f"decoder_crop_{step}")
+            features = _crop_to(
+                features,
+                sizes[level - 1],
+                name=f"decoder_crop_{step}",
+                dtype=self.precision_,
+            )
             if self.skip_connections and level > 1:
-                features = keras.layers.Concatenate(name=f"decoder_skip_{step}")(
-                    [features, skip_inputs[level - 2]]
-                )
+                features = keras.layers.Concatenate(
+                    name=f"decoder_skip_{step}", dtype=self.precision_
+                )([features, skip_inputs[level - 2]])
         outputs = self._conv(
             sample_shape[-1],
             new_seed,
@@ -530,7 +540,7 @@ images of shape (n, h, w, c) or (n, h, w)
         return outputs
 
 
-def _crop_to(features, size, *, name):
+def _crop_to(features, size, *, name, dtype):
     """Crop the bottom and right of feature maps down to ``size`` (h, w).
 
     Networks built for images of any size (``None`` sides) take sides that the
@@ -542,4 +552,6 @@ def _crop_to(features, size, *, name):
     extra_w = features.shape[2] - size[1]
     if extra_h == 0 and extra_w == 0:
         return features
-    return keras.layers.Cropping2D(((0, extra_h), (0, extra_w)), name=name)(features)
+    return keras.layers.Cropping2D(
+        ((0, extra_h), (0, extra_w)), name=name, dtype=dtype
+    )(features)

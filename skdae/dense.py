@@ -73,7 +73,9 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
     epochs : int, default=20
         Number of passes over the training data.
     batch_size : int, default=128
-        Samples per gradient step (and per prediction batch).
+        Samples per gradient step. Inference (``transform``, ``denoise``,
+        ``score_samples``) runs in larger batches of about 4 MiB of input, at
+        least ``batch_size`` rows.
     validation_split : float, default=0.0
         Fraction of the training data held out (at random) to report
         ``val_loss``: the error of denoising the held-out samples, corrupted by
@@ -340,8 +342,8 @@ default="float32"
             sample_shape[0],
             activation=self.output_activation_,
             name="reconstruction",
-            dtype="float32",  # float32 outputs under mixed precision too
-            **self._weight_kwargs(new_seed),
+            # float32 outputs under mixed precision too
+            **self._weight_kwargs(new_seed, dtype="float32"),
         )(hidden)
         decoder = keras.Model(codes, outputs, name="decoder")
         return encoder, decoder

@@ -139,21 +139,6 @@ def resolve_precision(precision: str, device: str) -> str:
     return "mixed_bfloat16" if gpu_supports_bfloat16() else "mixed_float16"
 
 
-@contextlib.contextmanager
-def dtype_policy_scope(policy: str):
-    """Layers created in this context compute with the Keras dtype ``policy``.
-
-    Keras reads its global default policy when a layer is created; the previous
-    default is restored on exit.
-    """
-    previous = keras.config.dtype_policy()
-    keras.config.set_dtype_policy(policy)
-    try:
-        yield
-    finally:
-        keras.config.set_dtype_policy(previous)
-
-
 def float64_scope() -> contextlib.AbstractContextManager:
     """Context in which float64 arrays are computed in float64.
 

@@ -138,7 +138,9 @@ def test_predict_routing_is_refused_with_a_clear_error(case, X):
     with pytest.raises(ValueError, match="predict__verbose.*inference"):
         case.make().set_params(predict__verbose=1)
     # the other routes stay
-    estimator = case.make().set_params(fit__verbose=0, optimizer__learning_rate=0.01)
+    estimator = case.make().set_params(
+        fit__validation_freq=2, optimizer__learning_rate=0.01
+    )
     assert estimator.get_params()["optimizer__learning_rate"] == 0.01
 
 
