@@ -1,11 +1,6 @@
-"""skdae: denoising autoencoders as scikit-learn estimators, trained by Keras 3.
+"""skdae: denoising autoencoders as scikit-learn estimators, trained by Keras 3."""
 
-The public names load on first use (PEP 562's module ``__getattr__``):
-``import skdae`` alone imports neither Keras nor scikit-learn, and changes
-nothing in the process beyond loading this module. ``from skdae import
-DenoisingAutoencoder`` imports Keras as it is configured, and names the
-``pip`` command to run if its backend is missing (see ``_startup``).
-"""
+from . import _startup
 
 __version__ = "0.1.0"
 
@@ -31,19 +26,27 @@ __all__ = [
     "extract_patches",
 ]
 
+if _startup.launched_as_command():
+    # `python -m skdae ...`: answer --help before Keras loads; the public names
+    # (and Keras) load on first use, and the demo imports Keras quietly.
+    def __getattr__(name: str) -> object:
+        if name not in _PUBLIC:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
 
-def __getattr__(name: str) -> object:
-    if name not in _PUBLIC:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    import importlib
+        _startup.import_keras()
+        value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+        globals()[name] = value
+        return value
 
-    from . import _startup
+else:
+    # Keras as the user configured it; a missing backend, explained (_startup).
+    _startup.import_keras()
 
-    _startup.import_keras()  # a missing backend, explained
-    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    from ._scale import DataScaleWarning
+    from .conv import ConvDenoisingAutoencoder
+    from .dense import DenoisingAutoencoder
+    from .impute import AutoencoderImputer
+    from .noise import NoiseInjector
+    from .outlier import AutoencoderOutlierDetector
+    from .patches import extract_patches

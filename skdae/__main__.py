@@ -5,8 +5,8 @@ PCA and a DenoisingAutoencoder on the noisy training images, prints the test
 MSE and PSNR of the noisy input, PCA and the autoencoder, and writes a figure of
 noisy / denoised / clean digits.
 
-Keras is imported only once the demo runs (``import skdae`` loads the public
-names on first use), quietly (``_startup.import_keras(quiet=True)``), so
+Keras is imported only once the demo runs (``skdae/__init__.py`` defers it for
+the command line), quietly (``_startup.import_keras(quiet=True)``), so
 ``python -m skdae demo --help`` answers at once and the demo prints only its
 progress and its table.
 """

@@ -4,8 +4,8 @@ missing, and, for the command line only, quietly.
 Standard library only: ``python -m skdae demo --help`` imports this module and
 nothing heavier.
 
-The library (``from skdae import ...``) imports Keras as the user configured it
-and changes nothing else in the process. The command line
+The library (``import skdae``) imports Keras as the user configured it and
+changes nothing else in the process. The command line
 (``python -m skdae demo``) is an application and keeps its output to its own
 progress lines: TensorFlow prints a block of C++ log lines when it is imported
 (oneDNN, "Could not find cuda drivers", CPU instructions...), twice, whatever
@@ -33,7 +33,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 #: What skdae sets ``TF_CPP_MIN_LOG_LEVEL`` to when the user has not set it.
 DEFAULT_TF_LOG_LEVEL = "3"
@@ -53,6 +53,52 @@ _RECORD = re.compile(r"^[IWEF]\d{4} \d\d:\d\d:\d+\.\d+\s+\d+\s+[^\s\]]+\] ")
 _SEVERITY = {"I": 0, "W": 1, "E": 2, "F": 3}
 # Printed by absl before its first record, whatever the record's severity.
 _ABSL_PREAMBLE = "WARNING: All log messages before absl::InitializeLog()"
+
+
+def launched_as_command(
+    argv: Sequence[str] | None = None, orig_argv: Sequence[str] | None = None
+) -> bool:
+    """Whether this process is skdae's command line being started.
+
+    True while Python imports the package on its way to ``skdae/__main__.py``
+    (``python -m skdae ...``) and in the ``skdae`` console script: the package
+    then defers Keras until a public name is used, so ``--help`` answers at once.
+    Reading the arguments changes nothing; a library import (any other) imports
+    Keras at once, which registers skdae's layers with Keras' loader.
+
+    Parameters
+    ----------
+    argv, orig_argv : sequence of str, optional
+        ``sys.argv`` and ``sys.orig_argv`` (the defaults), for tests.
+
+    Returns
+    -------
+    bool
+    """
+    argv = sys.argv if argv is None else argv
+    orig_argv = getattr(sys, "orig_argv", []) if orig_argv is None else orig_argv
+    if not argv:
+        return False
+    if argv[0] == "-m":  # Python sets this while it locates the -m module
+        return _module_after_dash_m(orig_argv) == "skdae"
+    script = argv[0].replace("\\", "/").rpartition("/")[2]  # POSIX or Windows path
+    return script in ("skdae", "skdae.exe")
+
+
+def _module_after_dash_m(orig_argv: Sequence[str]) -> str | None:
+    """The module of ``python [options] -m module ...``, else None."""
+    tokens = list(orig_argv[1:])
+    while tokens:
+        token = tokens.pop(0)
+        if token == "-m":
+            return tokens[0] if tokens else None
+        if token.startswith("-m"):
+            return token[2:]
+        if token in ("-X", "-W"):  # options followed by a value
+            tokens = tokens[1:]
+        elif token == "-c" or not token.startswith("-") or token == "-":
+            return None  # a command string, a script or stdin
+    return None
 
 
 def import_keras(*, quiet: bool = False) -> None:

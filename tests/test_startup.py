@@ -1,5 +1,5 @@
-"""How skdae imports Keras: lazily, a clear error for a missing backend, and
-quietly for the command line only.
+"""How skdae imports Keras: a clear error for a missing backend, deferred and
+quiet for the command line only.
 
 The subprocess tests start a fresh interpreter, the only place where the
 start-up happens; each takes a few seconds (one Keras import).
@@ -84,26 +84,31 @@ def test_filter_keeps_lines_before_any_record():
     assert _startup.filter_log_lines(text, 3) == "Traceback-free warning from Python\n"
 
 
-# -- the public names load on first use ------------------------------------
+# -- deferring Keras for the command line -----------------------------------
 
 
-def test_import_alone_loads_no_keras_and_a_name_loads_it():
-    result = _python(
-        "import sys, skdae; print('keras' in sys.modules); "
-        "skdae.NoiseInjector; print('keras' in sys.modules)"
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True"]
-
-
-def test_unknown_names_and_dir():
-    with pytest.raises(AttributeError, match="no attribute 'Missing'"):
-        skdae.Missing  # noqa: B018
-    assert set(skdae.__all__) <= set(dir(skdae))
+@pytest.mark.parametrize(
+    ("argv", "orig_argv", "expected"),
+    [
+        (["-m"], ["python", "-m", "skdae", "demo", "--help"], True),
+        (["-m"], ["python", "-X", "importtime", "-m", "skdae", "demo"], True),
+        (["-m"], ["python", "-I", "-mskdae"], True),
+        (["-m"], ["python", "-m", "pytest"], False),  # another -m module
+        (["-m"], ["python", "-m", "skdae_extras"], False),
+        (["/venv/bin/skdae", "demo"], ["python", "/venv/bin/skdae", "demo"], True),
+        (["C:\\venv\\Scripts\\skdae.exe"], ["python"], True),
+        (["train.py"], ["python", "train.py"], False),
+        (["skdae.py"], ["python", "skdae.py"], False),
+        (["-c"], ["python", "-c", "import skdae"], False),
+        ([], [], False),
+    ],
+)
+def test_launched_as_command(argv, orig_argv, expected):
+    assert _startup.launched_as_command(argv, orig_argv) is expected
 
 
 def test_public_names_match_their_modules():
-    """``_PUBLIC`` (what ``__getattr__`` loads) lists exactly ``__all__``."""
+    """``_PUBLIC`` (used when Keras is deferred) lists exactly ``__all__``."""
     assert sorted(skdae._PUBLIC) == sorted(set(skdae.__all__) - {"__version__"})
     for name, module in skdae._PUBLIC.items():
         assert getattr(skdae, name).__module__ == f"skdae.{module}"
@@ -145,7 +150,7 @@ class Missing(importlib.abc.MetaPathFinder):
             raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
 
 sys.meta_path.insert(0, Missing())
-from skdae import DenoisingAutoencoder
+import skdae
 """
 
 
@@ -182,10 +187,10 @@ def test_import_without_the_backend_raises_a_short_clear_error(
 FIT = """
 import os
 import numpy as np
-from skdae import DenoisingAutoencoder
+import skdae
 
 X = np.random.default_rng(0).random((64, 8)).astype("float32")
-dae = DenoisingAutoencoder(hidden_layer_sizes=(4,), epochs=1, batch_size=32)
+dae = skdae.DenoisingAutoencoder(hidden_layer_sizes=(4,), epochs=1, batch_size=32)
 dae.fit(X)
 dae.score(dae.denoise(X))
 print(os.environ.get("TF_CPP_MIN_LOG_LEVEL"))
@@ -204,9 +209,19 @@ def test_the_library_leaves_the_log_level_to_the_user():
     assert result.stdout.split() == control.stdout.split()
 
 
+# The command line's start: skdae defers Keras (the argument list of the
+# ``skdae`` console script), then the demo imports it quietly.
+AS_COMMAND = """
+import sys
+sys.argv[:] = ["skdae"]
+from skdae import _startup
+_startup.import_keras(quiet=True)
+"""
+
+
 def test_quiet_import_prints_nothing_by_default():
     result = _python(
-        "from skdae import _startup; _startup.import_keras(quiet=True)\n" + FIT,
+        AS_COMMAND + FIT,
         drop=("TF_CPP_MIN_LOG_LEVEL",),
     )
     assert result.returncode == 0, result.stderr
@@ -224,8 +239,7 @@ def test_a_level_set_by_the_user_is_kept_and_honoured():
     if not expected:
         pytest.skip("TensorFlow prints no log record at import on this machine")
     result = _python(
-        "import os; from skdae import _startup; _startup.import_keras(quiet=True); "
-        "print(os.environ['TF_CPP_MIN_LOG_LEVEL'])",
+        AS_COMMAND + "import os; print(os.environ['TF_CPP_MIN_LOG_LEVEL'])",
         env_update={"TF_CPP_MIN_LOG_LEVEL": "0"},
     )
     assert result.returncode == 0, result.stderr
