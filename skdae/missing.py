@@ -100,7 +100,7 @@ class MaskedMeanSquaredError(keras.losses.Loss):
 
     def __init__(self, name="masked_mean_squared_error", **kwargs):
         kwargs.pop("reduction", None)
-        super().__init__(name=name, reduction="sum", **kwargs)
+        super().__init__(name=name, reduction="sum_over_batch_size", **kwargs)
 
     def call(self, y_true, y_pred):
         y_pred = ops.convert_to_tensor(y_pred)
@@ -110,8 +110,14 @@ class MaskedMeanSquaredError(keras.losses.Loss):
         n_rows = ops.shape(y_pred)[0]
         squared = ops.reshape(ops.square(error), (n_rows, -1))
         count = ops.sum(ops.cast(observed, y_pred.dtype))
-        # Per-row shares of the batch mean, summed by the "sum" reduction.
-        return ops.sum(squared, axis=1) / ops.maximum(count, 1.0)
+        # Values whose mean over the rows (the "sum_over_batch_size"
+        # reduction) is the batch's sum of squared errors over its observed
+        # entries. That reduction, unlike "sum", also divides the loss by the
+        # number of replicas under a tf.distribute strategy, so that the
+        # replicas' summed gradients are those of the mean (with "sum", data
+        # parallel training took steps twice as large on two devices).
+        share = ops.cast(n_rows, y_pred.dtype) / ops.maximum(count, 1.0)
+        return ops.sum(squared, axis=1) * share
 
     def get_config(self):
         config = super().get_config()

@@ -173,27 +173,7 @@ def run_on_two_cpu_devices(backend):
     return json.loads(line.removeprefix("REPORT"))
 
 
-@pytest.mark.parametrize(
-    "backend",
-    [
-        pytest.param(
-            "tensorflow",
-            marks=pytest.mark.xfail(
-                strict=False,
-                reason="flaky on TensorFlow's two logical CPU devices when the "
-                "machine is loaded: in a failing process the conv model's "
-                "single-device fit takes another (repeatable) trajectory from "
-                "epoch 1 and the parallel dense fit departs from epoch 2; 0 "
-                "failures in 6 runs on a quiet machine, 0 in 3 under load, 2 in "
-                "3 under load without Keras' TerminateOnNaN batch hook (measured "
-                "2026-11-29): a timing-dependent race in TensorFlow's input "
-                "pipeline or step tracing, not yet isolated; JAX's two host "
-                "devices are exact",
-            ),
-        ),
-        "jax",
-    ],
-)
+@pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_two_devices_train_the_same_model_as_one(backend):
     if backend != BACKEND:  # each backend's run of the suite checks its own
         pytest.skip(f"checked when the suite runs on {backend}")
