@@ -276,7 +276,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseEstimator):
 
     def _expected_failed_checks(self) -> dict[str, str]:
         """Checks of scikit-learn's contract this estimator is known to fail."""
-        return {
+        expected = {
             "check_do_not_raise_errors_in_init_or_set_params": (
                 "the constructor takes routed parameters "
                 "(optimizer__learning_rate=...) through **routed_params, and the "
@@ -284,6 +284,14 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseEstimator):
                 "set_params, which rejects it as unknown"
             ),
         }
+        if keras.backend.backend() == "jax":
+            expected["check_methods_subset_invariance"] = (
+                "on JAX, XLA's CPU kernels round a float32 output in its last "
+                "bits differently for batches of different sizes: a row's "
+                "reconstruction differs by about 3e-7 relative (measured "
+                "2026-11-29), over the check's 1e-7; TensorFlow passes"
+            )
+        return expected
 
     # -------------------------------------------------------------------- data
     def _validate_X(self, X, *, reset):
