@@ -137,17 +137,22 @@ def test_default_autoencoder_has_a_bottleneck(digits):
     assert detector.autoencoder_.n_iter_ == 1
     assert detector.autoencoder == detector.autoencoder  # the parameter stays
     assert detector.get_params()["autoencoder__hidden_layer_sizes"] == "auto"
-    # The default trains 50 epochs on images, 10 on tables, unless told.
+    assert detector.autoencoder_.activation == "relu"  # "auto", for images
+    # The default trains ReLU units 50 epochs on images, tanh units 20 epochs
+    # on tables, unless told.
     unfitted = AutoencoderOutlierDetector()._autoencoder()
     assert unfitted.get_params()["epochs"] == "auto"
+    assert unfitted.get_params()["activation"] == "auto"
     assert outlier_module.auto_parameters(784) == {
         "hidden_layer_sizes": (256, 64),
+        "activation": "relu",
         "epochs": 50,
         "batch_size": 128,
     }
     assert outlier_module.auto_parameters(6) == {
         "hidden_layer_sizes": (16, 2),
-        "epochs": 10,
+        "activation": "tanh",
+        "epochs": 20,
         "batch_size": 256,
     }
 
@@ -258,17 +263,61 @@ def test_standardized_score_adds_two_distances_standardized_on_training(
     identity = np.eye(len(covariance))
     product = detector.code_precision_ @ covariance
     np.testing.assert_allclose(product, identity, atol=1e-4)
-    # Each distance, standardized, has median 0 and interquartile range 1 over
-    # the training samples; the score is minus their sum. (The detector decodes
-    # the codes instead of calling denoise: equal up to float32 rounding.)
-    z_train = (distances(train) - detector.distance_median_) / detector.distance_iqr_
-    np.testing.assert_allclose(np.median(z_train, axis=0), 0, atol=1e-4)
-    q1, q3 = np.percentile(z_train, [25, 75], axis=0)
-    np.testing.assert_allclose(q3 - q1, 1, rtol=1e-4)
-    z_test = (distances(test) - detector.distance_median_) / detector.distance_iqr_
+    # 64 features, a dense autoencoder: distance_scale="auto" reads a table.
+    # Each distance is divided by its median over the training samples (a
+    # typical training sample scores 1 on each); the score is minus their sum.
+    # (The detector decodes the codes instead of calling denoise: equal up to
+    # float32 rounding.)
+    np.testing.assert_array_equal(detector.distance_center_, 0.0)
     np.testing.assert_allclose(
-        detector.score_samples(test), -z_test.sum(axis=1), rtol=1e-4, atol=1e-4
+        detector.distance_scale_, np.median(distances(train), axis=0), rtol=1e-4
     )
+    ratios = distances(test) / detector.distance_scale_
+    np.testing.assert_allclose(
+        detector.score_samples(test), -ratios.sum(axis=1), rtol=1e-4, atol=1e-4
+    )
+
+
+def test_iqr_distance_scale_centres_and_spreads_alike(digits):
+    X = digits[0][:150]
+    detector = AutoencoderOutlierDetector(small(epochs=1), distance_scale="iqr")
+    detector.fit(X)
+    distances = detector._all_distances(X)
+    np.testing.assert_allclose(detector.distance_center_, np.median(distances, 0))
+    z = (distances - detector.distance_center_) / detector.distance_scale_
+    np.testing.assert_allclose(np.median(z, axis=0), 0, atol=1e-9)
+    q1, q3 = np.percentile(z, [25, 75], axis=0)
+    np.testing.assert_allclose(q3 - q1, 1, rtol=1e-9)
+    np.testing.assert_allclose(detector.score_samples(X), -z.sum(axis=1), rtol=1e-5)
+    # "median" on the same autoencoder: the same distances, divided by medians.
+    median = clone(detector).set_params(distance_scale="median").fit(X)
+    np.testing.assert_allclose(
+        median.distance_scale_, np.median(distances, axis=0), rtol=1e-5
+    )
+
+
+def test_auto_distance_scale_is_median_for_tables_iqr_for_images(digit_images):
+    images = digit_images[:60]
+    conv = AutoencoderOutlierDetector(
+        ConvDenoisingAutoencoder(filters=(4,), epochs=1, random_state=0)
+    ).fit(images)
+    assert np.all(conv.distance_center_ > 0)  # centred on the medians: "iqr"
+    flat = images.reshape(len(images), -1)
+    table = AutoencoderOutlierDetector(small(epochs=1)).fit(flat)
+    np.testing.assert_array_equal(table.distance_center_, 0.0)  # "median"
+    wide = np.tile(flat, (1, 4))  # 256 features: images for "auto"
+    pixels = AutoencoderOutlierDetector(small(epochs=1), scaler=None).fit(wide)
+    assert np.all(pixels.distance_center_ > 0)
+
+
+def test_a_distance_whose_median_is_zero_is_divided_by_its_mean():
+    rng = np.random.default_rng(0)
+    distances = rng.random((100, 2)) + 0.5
+    distances[:60, 1] = 0.0  # most samples exactly typical: median 0
+    divisor = outlier_module._typical_distance(distances)
+    np.testing.assert_allclose(divisor[0], np.median(distances[:, 0]))
+    np.testing.assert_allclose(divisor[1], distances[:, 1].mean())
+    assert np.all(outlier_module._typical_distance(np.zeros((5, 2))) == 1.0)
 
 
 def test_standardized_score_reads_chunks_of_rows(monkeypatch, digits):
@@ -323,6 +372,7 @@ def test_refit_with_the_reconstruction_score_drops_the_statistics(digits):
         {"contamination": 0.6},
         {"contamination": "high"},
         {"score_method": "likelihood"},
+        {"distance_scale": "mad"},
         {"support_fraction": 0.0},
         {"scaler": "standard"},
         {"autoencoder": "dae"},
@@ -455,8 +505,34 @@ def test_estimator_without_codes_needs_the_reconstruction_score(digits):
     X = digits[0][:100]
     detector = AutoencoderOutlierDetector(PCA(8), score_method="reconstruction")
     assert detector.fit(X).score_samples(X).shape == (100,)
-    with pytest.raises(ValueError, match="needs denoise"):
-        AutoencoderOutlierDetector(PCA(8)).fit(X)
+    # PCA encodes (transform) and decodes (inverse_transform): the
+    # standardized score works on it, its codes being PCA's components.
+    standardized = AutoencoderOutlierDetector(PCA(8), scaler=None).fit(X)
+    pca = standardized.autoencoder_
+    np.testing.assert_allclose(
+        standardized._all_distances(X)[:, 0],
+        np.sum(
+            (X - pca.inverse_transform(pca.transform(X))) ** 2
+            / standardized.error_variance_,
+            axis=1,
+        ),
+        rtol=1e-6,
+    )
+
+    class EncoderOnly(BaseEstimator):  # codes, but no way back
+        def fit(self, X, y=None):
+            return self
+
+        def transform(self, X):
+            return X[:, :2]
+
+        def score_samples(self, X):
+            return -np.abs(X).sum(axis=1)
+
+    with pytest.raises(ValueError, match=r"needs denoise \(or inverse_transform\)"):
+        AutoencoderOutlierDetector(EncoderOnly()).fit(X)
+    fitted = AutoencoderOutlierDetector(EncoderOnly(), score_method="reconstruction")
+    assert fitted.fit(X).n_features_in_ == 64  # the estimator has none: X's
 
 
 def test_support_fraction_trims_the_codes(digits):
