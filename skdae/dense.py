@@ -118,9 +118,13 @@ default="float32"
         slower per batch, but no tracing cost, which wins on tiny data; and
         easier to debug.
     **routed_params
-        Parameters routed by prefix, as in scikeras: ``optimizer__*``,
-        ``loss__*``, ``callbacks__*``, ``fit__*``, ``compile__*``. ``predict__*``
-        is refused with a ``ValueError``: inference batches are sized by skdae.
+        Parameters routed by prefix, scikeras' convention: ``optimizer__*``,
+        ``loss__*``, ``metrics__*`` and ``callbacks__*`` are arguments of those
+        classes (``callbacks__0__*`` of the first of a list), ``fit__*`` and
+        ``compile__*`` extra arguments of ``keras.Model.fit`` and ``compile``.
+        ``fit__*`` arguments the estimator sets itself (``fit__epochs``...) and
+        ``predict__*`` are refused with a ``ValueError`` (inference batches are
+        sized by skdae).
 
     Attributes
     ----------

@@ -20,7 +20,7 @@ from keras import ops
 #: mean).
 FILL_VALUE = 0.0
 
-#: Names under which Keras and scikeras know the mean squared error.
+#: Keras' names of the mean squared error.
 MSE_NAMES = frozenset({"mse", "mean_squared_error", "MeanSquaredError"})
 
 
