@@ -33,7 +33,7 @@ from sklearn.preprocessing import StandardScaler
 
 import common
 from skdae import AutoencoderImputer
-from skdae.impute import DEFAULT_AUTOENCODER
+from skdae.impute import DEFAULT_AUTOENCODER, default_batch_size
 
 TITLE = "Imputation of missing values"
 TABULAR = common.HERE.parents[1] / "shared" / "data" / "tabular"
@@ -195,11 +195,16 @@ def page(results, quick):
         f"{MAX_ROWS} random rows of its table; "
         f"mechanisms {', '.join(MECHANISMS)}; seeds {list(SEEDS)} (the issue "
         "asks 5 seeds and whole tables: on this 2-core machine, shared with "
-        "other jobs, one seed on subsampled tables is what fits the 30-minute "
-        "budget of a run; timings are comparable within this run only). "
+        "other jobs, one seed on subsampled tables is what fits a run of about "
+        "half an hour, more when the machine is loaded; timings are comparable "
+        "within this run only, and move with the load of the other jobs). "
         "IterativeImputer(ExtraTrees) is the MissForest "
         f"recipe capped at {FOREST} and max_iter={FOREST_ITER}. skdae: "
-        f"`AutoencoderImputer()` with its default autoencoder {DEFAULT_AUTOENCODER}.",
+        f"`AutoencoderImputer()` with its default autoencoder {DEFAULT_AUTOENCODER}, "
+        "whose batch size `fit` sets from the number of rows "
+        f"(`default_batch_size`: {default_batch_size(MAX_ROWS)} on "
+        f"{MAX_ROWS} rows, {default_batch_size(4601)} on spam's 4,601, "
+        f"{default_batch_size(20000)} on letter's 20,000).",
         "",
         "hyperimpute's GAIN and MIWAE are not in the table: `pip install "
         "hyperimpute` pulls xgboost, catboost, optuna, a second TensorFlow "

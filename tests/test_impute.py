@@ -240,3 +240,31 @@ def test_clone_pickle_and_pipeline(fitted, table):
     search.fit(holes, y)
     assert search.score(holes, y) > 0.5
     assert clone(fitted).get_params()["max_iter"] == fitted.max_iter
+
+
+def test_default_batch_size_follows_the_number_of_rows():
+    size = impute_module.default_batch_size
+    assert [size(n) for n in (10, 300, 1000, 4601, 20000)] == [32, 32, 128, 512, 1024]
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({}, 32),  # the default's 1024 adapts to 300 rows
+        ({"autoencoder__batch_size": 64}, 64),  # an explicit size is kept
+    ],
+)
+def test_default_autoencoder_batch_size_adapts_at_fit(table, params, expected):
+    _, holes = table
+    model = AutoencoderImputer(random_state=0).set_params(
+        autoencoder__epochs=1,
+        autoencoder__hidden_layer_sizes=(8,),
+        autoencoder__run_eagerly=EAGER,
+        **params,
+    )
+    model.fit(np.vstack([holes, holes[:100]]))
+    assert model.autoencoder_.batch_size == expected
+    # the parameter itself is left as it was set
+    assert model.autoencoder.batch_size == params.get("autoencoder__batch_size", 1024)
+    explicit = AutoencoderImputer(small(batch_size=7), random_state=0).fit(holes)
+    assert explicit.autoencoder_.batch_size == 7
