@@ -182,13 +182,12 @@ def run_on_two_cpu_devices(backend):
                 strict=False,
                 reason="TensorFlow's data-parallel fit on two logical CPU devices "
                 "departs from the single-device fit at epoch 2 in some fresh "
-                "processes (4 of 14 on a loaded machine, 2026-11-29: 3 of 8 with "
-                "TensorFlow's default thread pools, 1 of 6 with one thread per "
-                "pool), and a later single-device fit in such a process starts "
-                "elsewhere; a race not isolated. The equal-steps bug this test "
-                "used to hide (doubled loss and steps on two replicas) is fixed; "
-                "the same fits, each alone in a fresh process, repeat exactly. "
-                "JAX's two host devices are exact",
+                "processes (4 of 14 on a loaded machine, 2026-11-29). Keras' "
+                "own: a hand-written Keras model under tf.distribute's "
+                "MirroredStrategy, fed a keras.utils.PyDataset, departed at "
+                "epoch 2 in 2 of 3 processes, and fed the same arrays, 0 of 3 "
+                "(every skdae fit reads a PyDataset). The doubled-step bug this "
+                "test used to hide is fixed. JAX's two host devices are exact",
             ),
         ),
         "jax",
