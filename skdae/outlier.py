@@ -22,6 +22,7 @@ from sklearn.utils import _safe_indexing, gen_batches, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
+from ._data import INFERENCE_VALUES
 from ._meta import AutoencoderMetaMixin
 from .conv import ConvDenoisingAutoencoder
 from .dense import DenoisingAutoencoder
@@ -69,9 +70,6 @@ CODE_REWEIGHTING_STEPS = 2
 #: Training rows (at most, evenly spaced) from which the standardized score's
 #: statistics are learned; every training row is scored.
 STATISTICS_ROWS = 50_000
-
-#: Values (samples x features) read at once by the standardized score.
-VALUES_PER_CHUNK = 2**22
 
 #: What a fit with score_method="standardized" learns.
 STANDARDIZED_ATTRIBUTES = (
@@ -607,7 +605,8 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         X = _rows_of(X)  # frames keep their names
         autoencoder = self.autoencoder_
         one_pass = hasattr(autoencoder, "inverse_transform")
-        step = max(1, VALUES_PER_CHUNK // max(1, self.n_features_in_))
+        # As many rows as one inference batch of the autoencoders.
+        step = max(1, INFERENCE_VALUES // max(1, self.n_features_in_))
         for rows in gen_batches(_num_samples(X), step):
             chunk = self._scaled(_safe_indexing(X, rows))
             values = chunk.toarray() if sp.issparse(chunk) else np.asarray(chunk)

@@ -323,7 +323,7 @@ def test_a_distance_whose_median_is_zero_is_divided_by_its_mean():
 def test_standardized_score_reads_chunks_of_rows(monkeypatch, digits):
     X = digits[0][:150]
     whole = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
-    monkeypatch.setattr(outlier_module, "VALUES_PER_CHUNK", 7 * X.shape[1])
+    monkeypatch.setattr(outlier_module, "INFERENCE_VALUES", 7 * X.shape[1])
     chunked = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
     # Equal up to the float32 rounding of two fits (PyTorch's differ in the last
     # bits): within 1e-6 of each statistic's largest value.
