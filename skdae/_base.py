@@ -512,15 +512,19 @@ keras.utils.PyDataset
         The callbacks are the user's (``callbacks``, ``fit__callbacks``) and
         :meth:`_default_callbacks`; ``fit__*`` parameters are passed to
         ``keras.Model.fit``. The batches shuffle themselves, seeded, so Keras
-        does not. On TensorFlow, batches of in-memory arrays are fed from one
-        tensor (:meth:`ArrayBatches.tf_dataset`).
+        does not. Data-parallel fits on TensorFlow read in-memory arrays from
+        one tensor (:meth:`ArrayBatches.tf_dataset`).
         """
         params = self.get_params()
         callbacks = keras_params.callbacks(params)
         callbacks += self._default_callbacks(validation is not None)
         done = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
         steps = None
-        if isinstance(train, ArrayBatches) and train.fits_in_a_tensor():
+        if (
+            self.n_devices_ > 1
+            and isinstance(train, ArrayBatches)
+            and train.fits_in_a_tensor()
+        ):
             steps = len(train)
             train = train.tf_dataset(repeat=True)
             if validation is not None:

@@ -1,13 +1,15 @@
 """Feeding Keras one batch at a time, whatever the array behind it.
 
-Memory maps, SciPy sparse matrices and large arrays are read a batch of rows at
-a time, cast to float32 and reshaped to the model's sample shape, so no
-whole-array copy (dense, float32 or noisy) is made. On TensorFlow, in-memory
-arrays up to :data:`TENSOR_FEED_BYTES` are fed from one tensor instead
-(:meth:`ArrayBatches.tf_dataset`): TensorFlow trains fastest from its own
-``tf.data`` pipeline, and a ``keras.utils.PyDataset`` fit both slows the
-TensorFlow fits that follow it in the process and races under
-``tf.distribute.MirroredStrategy`` (see ``benchmarks/results/overhead.md``).
+Dense arrays, memory maps and SciPy sparse matrices are read a batch of rows at a
+time, cast to float32 and reshaped to the model's sample shape, so no whole-array
+copy (dense, float32 or noisy) is made. The exception is data-parallel training
+on TensorFlow: Keras' ``keras.utils.PyDataset`` feed races under
+``tf.distribute.MirroredStrategy`` (in about 1 fresh process in 4 a fit departed
+from the single-device one at its second epoch, and later fits in the process
+started elsewhere), so in-memory arrays up to :data:`TENSOR_FEED_BYTES` are
+copied to one tensor and fed through ``tf.data`` (:meth:`ArrayBatches.tf_dataset`).
+That copy costs memory (RSS grew by 367 MB for a 188 MB float32 array), which is
+why single-device fits keep streaming.
 """
 
 from __future__ import annotations
@@ -136,9 +138,10 @@ class ArrayBatches(keras.utils.PyDataset):
             self._rng.shuffle(self._order)
 
     def fits_in_a_tensor(self) -> bool:
-        """Whether :meth:`tf_dataset` may serve these batches: TensorFlow's
+        """Whether :meth:`tf_dataset` can serve these batches: TensorFlow's
         backend, and in-memory arrays (no memory map, no sparse matrix) whose
-        float32 copy is at most :data:`TENSOR_FEED_BYTES`."""
+        float32 copy is at most :data:`TENSOR_FEED_BYTES`. The trainer uses it
+        for data-parallel fits only (see the module's docstring)."""
         paired = self.target is not None and self.target is not True
         arrays = [self.X, self.target] if paired else [self.X]
         n_values = self._n_rows * math.prod(self.sample_shape) * len(arrays)
@@ -162,32 +165,34 @@ class ArrayBatches(keras.utils.PyDataset):
         import tensorflow as tf
 
         rows = slice(None) if self._rows is None else self._rows
-        inputs = read_rows(self.X, rows, self.sample_shape)[: self._n_rows]
+        inputs = read_rows(self.X, rows, self.sample_shape)
         targets = None
         if self.target is True:
             targets = inputs
         elif self.target is not None:
-            targets = read_rows(self.target, rows, self.sample_shape)[: self._n_rows]
+            targets = read_rows(self.target, rows, self.sample_shape)
+        n_rows, batch_size, seed = self._n_rows, self.batch_size, self.seed
         if self.corrupt is not None:  # a validation set: corrupted as __getitem__
-            size = self.batch_size
-            batches = [inputs[i * size : (i + 1) * size] for i in range(len(self))]
             inputs = np.concatenate(
                 [
-                    self.corrupt(batch, offset_seed(self.seed, i))
-                    for i, batch in enumerate(batches)
+                    self.corrupt(inputs[start : start + batch_size], seed_)
+                    for start, seed_ in zip(
+                        range(0, n_rows, batch_size),
+                        (offset_seed(seed, i) for i in range(len(self))),
+                        strict=True,
+                    )
                 ]
             )
         tensors = [tf.constant(inputs)]
         if targets is not None:
             tensors.append(tensors[0] if targets is inputs else tf.constant(targets))
-        n_rows, batch_size, seed = self._n_rows, self.batch_size, self.seed
 
-        def epoch_batches(epoch):
+        def epoch_batches(epoch):  # like on_epoch_end: the first n_rows of an order
             order = tf.random.experimental.stateless_shuffle(
-                tf.range(n_rows, dtype="int64"),
+                tf.range(tensors[0].shape[0], dtype="int64"),
                 seed=tf.stack([tf.constant(seed, "int64"), epoch]),
             )
-            return tf.data.Dataset.from_tensor_slices(order).batch(batch_size)
+            return tf.data.Dataset.from_tensor_slices(order[:n_rows]).batch(batch_size)
 
         if self.shuffle and repeat:
             indices = tf.data.Dataset.counter().flat_map(epoch_batches)

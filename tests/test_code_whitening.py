@@ -84,10 +84,8 @@ def test_whitening_follows_each_fit(digits):
 
 def test_whitening_reads_sparse_input_batch_by_batch(digits):
     X = digits[0][:400]
-    # Unshuffled: on TensorFlow the dense rows train from one tensor, whose
-    # shuffled order is not the streamed batches' (see test_tensor_feed.py).
-    dense_fit = dae(epochs=1, shuffle=False).fit(X)
-    sparse_fit = dae(epochs=1, shuffle=False).fit(sp.csr_matrix(X))
+    dense_fit = dae(epochs=1).fit(X)
+    sparse_fit = dae(epochs=1).fit(sp.csr_matrix(X))
     assert_allclose(sparse_fit.code_mean_, dense_fit.code_mean_, atol=1e-5)
     assert_allclose(
         sparse_fit.transform(sp.csr_matrix(X)), dense_fit.transform(X), atol=1e-4
