@@ -512,18 +512,30 @@ keras.utils.PyDataset
         The callbacks are the user's (``callbacks``, ``fit__callbacks``) and
         :meth:`_default_callbacks`; ``fit__*`` parameters are passed to
         ``keras.Model.fit``. The batches shuffle themselves, seeded, so Keras
-        does not.
+        does not. Data-parallel fits on TensorFlow read in-memory arrays from
+        one tensor (:meth:`ArrayBatches.tf_dataset`).
         """
         params = self.get_params()
         callbacks = keras_params.callbacks(params)
         callbacks += self._default_callbacks(validation is not None)
         done = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
+        steps = None
+        if (
+            self.n_devices_ > 1
+            and isinstance(train, ArrayBatches)
+            and train.fits_in_a_tensor()
+        ):
+            steps = len(train)
+            train = train.tf_dataset(repeat=True)
+            if validation is not None:
+                validation = validation.tf_dataset(repeat=False)
         with self._compute_scope()[0], quiet_retracing():
             history = self.model_.fit(
                 train,
                 validation_data=validation,
                 epochs=done + epochs,
                 initial_epoch=done,
+                steps_per_epoch=steps,
                 shuffle=False,
                 callbacks=callbacks,
                 verbose=1 if self.verbose == 1 else 0,

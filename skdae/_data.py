@@ -2,12 +2,20 @@
 
 Dense arrays, memory maps and SciPy sparse matrices are read a batch of rows at a
 time, cast to float32 and reshaped to the model's sample shape, so no whole-array
-copy (dense, float32 or noisy) is ever made.
+copy (dense, float32 or noisy) is made. The exception is data-parallel training
+on TensorFlow: Keras' ``keras.utils.PyDataset`` feed races under
+``tf.distribute.MirroredStrategy`` (in about 1 fresh process in 4 a fit departed
+from the single-device one at its second epoch, and later fits in the process
+started elsewhere), so in-memory arrays up to :data:`TENSOR_FEED_BYTES` are
+copied to one tensor and fed through ``tf.data`` (:meth:`ArrayBatches.tf_dataset`).
+That copy costs memory (RSS grew by 367 MB for a 188 MB float32 array), which is
+why single-device fits keep streaming.
 """
 
 from __future__ import annotations
 
 import math
+import mmap
 
 import keras
 import numpy as np
@@ -18,6 +26,8 @@ from .noise import offset_seed
 #: Input values per inference batch (4 MiB of float32): large batches predict
 #: fastest, and this bounds the memory of a batch's activations.
 INFERENCE_VALUES = 2**20
+#: Largest float32 copy of an in-memory array fed to TensorFlow as one tensor.
+TENSOR_FEED_BYTES = 2**30
 
 
 def inference_batch_size(sample_shape, batch_size) -> int:
@@ -95,6 +105,7 @@ class ArrayBatches(keras.utils.PyDataset):
         self.sample_shape = tuple(sample_shape)
         self.shuffle = shuffle
         self._order = None if indices is None else np.asarray(indices)
+        self._rows = None if indices is None else np.sort(self._order)
         n_rows = X.shape[0] if indices is None else len(self._order)
         self._n_rows = n_rows - n_rows % int(multiple_of)
         self._rng = np.random.default_rng(seed)
@@ -125,6 +136,85 @@ class ArrayBatches(keras.utils.PyDataset):
     def on_epoch_end(self):
         if self.shuffle:
             self._rng.shuffle(self._order)
+
+    def fits_in_a_tensor(self) -> bool:
+        """Whether :meth:`tf_dataset` can serve these batches: TensorFlow's
+        backend, and in-memory arrays (no memory map, no sparse matrix) whose
+        float32 copy is at most :data:`TENSOR_FEED_BYTES`. The trainer uses it
+        for data-parallel fits only (see the module's docstring)."""
+        paired = self.target is not None and self.target is not True
+        arrays = [self.X, self.target] if paired else [self.X]
+        n_values = self._n_rows * math.prod(self.sample_shape) * len(arrays)
+        return (
+            keras.backend.backend() == "tensorflow"
+            and all(_in_memory(array) for array in arrays)
+            and n_values * 4 <= TENSOR_FEED_BYTES
+        )
+
+    def tf_dataset(self, *, repeat):
+        """The same batches as a ``tf.data.Dataset`` read from one tensor.
+
+        The rows, their batches, the trimming to ``multiple_of`` and a
+        validation set's corruption are the ones of ``self``. With ``repeat``
+        the dataset never ends (train with ``steps_per_epoch=len(self)``), and
+        when shuffling draws epoch ``e``'s order with ``stateless_shuffle``
+        from ``(seed, e)``: reproducible from the seed alone, though another
+        order than :meth:`on_epoch_end`'s. Without, it ends after one epoch
+        (a validation set: the same batches at every epoch).
+        """
+        import tensorflow as tf
+
+        rows = slice(None) if self._rows is None else self._rows
+        inputs = read_rows(self.X, rows, self.sample_shape)
+        targets = None
+        if self.target is True:
+            targets = inputs
+        elif self.target is not None:
+            targets = read_rows(self.target, rows, self.sample_shape)
+        n_rows, batch_size, seed = self._n_rows, self.batch_size, self.seed
+        if self.corrupt is not None:  # a validation set: corrupted as __getitem__
+            inputs = np.concatenate(
+                [
+                    self.corrupt(inputs[start : start + batch_size], seed_)
+                    for start, seed_ in zip(
+                        range(0, n_rows, batch_size),
+                        (offset_seed(seed, i) for i in range(len(self))),
+                        strict=True,
+                    )
+                ]
+            )
+        tensors = [tf.constant(inputs)]
+        if targets is not None:
+            tensors.append(tensors[0] if targets is inputs else tf.constant(targets))
+
+        def epoch_batches(epoch):  # like on_epoch_end: the first n_rows of an order
+            order = tf.random.experimental.stateless_shuffle(
+                tf.range(tensors[0].shape[0], dtype="int64"),
+                seed=tf.stack([tf.constant(seed, "int64"), epoch]),
+            )
+            return tf.data.Dataset.from_tensor_slices(order[:n_rows]).batch(batch_size)
+
+        if self.shuffle and repeat:
+            indices = tf.data.Dataset.counter().flat_map(epoch_batches)
+        else:
+            indices = tf.data.Dataset.range(n_rows).batch(batch_size)
+            if repeat:
+                indices = indices.repeat()
+        batches = indices.map(
+            lambda index: tuple(tf.gather(tensor, index) for tensor in tensors)
+        )
+        return batches.prefetch(tf.data.AUTOTUNE)
+
+
+def _in_memory(array) -> bool:
+    """Whether ``array`` is a NumPy array whose memory is no memory map."""
+    if not isinstance(array, np.ndarray):
+        return False
+    while isinstance(array, np.ndarray):
+        if isinstance(array, np.memmap):
+            return False
+        array = array.base
+    return not isinstance(array, mmap.mmap)
 
 
 def split_batch(batch):

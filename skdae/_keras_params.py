@@ -36,6 +36,7 @@ OWN_FIT_ARGUMENTS = frozenset(
         "initial_epoch",
         "batch_size",
         "shuffle",
+        "steps_per_epoch",
         "validation_data",
         "validation_split",
         "verbose",
