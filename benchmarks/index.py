@@ -26,6 +26,7 @@ ORDER = (
     "robustness",
     "corruptions",
     "overhead",
+    "time_to_quality",
     "noise_cost",
     "memory",
     "scaling",

@@ -174,8 +174,9 @@ def run_on_two_cpu_devices(backend):
 
 
 # Keras' PyDataset feed raced under tf.distribute's MirroredStrategy (1 process in
-# 4 departed at epoch 2, 2026-11-29): arrays now train from one tensor on
-# TensorFlow (ArrayBatches.tf_dataset), and 22 runs in a row passed.
+# 4 departed at epoch 2, 2026-11-29): data-parallel TensorFlow fits now read
+# arrays from one tensor (ArrayBatches.tf_dataset), and this test passed 20 runs
+# in a row (its script: 1 of 7 processes departed before the change).
 @pytest.mark.parametrize("backend", ["tensorflow", "jax"])
 def test_two_devices_train_the_same_model_as_one(backend):
     if backend != BACKEND:  # each backend's run of the suite checks its own
