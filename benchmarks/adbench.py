@@ -328,7 +328,11 @@ def run_tables(quick: bool) -> str:
         "",
     ]
     if "skdae" in mean_auc and "IsolationForest" in mean_auc:
-        best_rank = min(ranks, key=ranks.get)
+        # The best of the other columns: the goal is met when skdae's mean rank
+        # is below it, not when tied with it.
+        others = {name: rank for name, rank in ranks.items() if name != "skdae"}
+        best_rank = min(others, key=others.get)
+        tied = np.isclose(ranks["skdae"], ranks[best_rank])
         wins = sum(
             results[t]["skdae"][0] >= results[t]["IsolationForest"][0] for t in results
         )
@@ -345,10 +349,10 @@ def run_tables(quick: bool) -> str:
                         mean_auc["skdae"] >= mean_auc["IsolationForest"],
                     ],
                     [
-                        f"best mean rank (best: {best_rank})",
+                        f"best mean rank (best other: {best_rank})",
                         round(ranks["skdae"], 2),
                         round(ranks[best_rank], 2),
-                        best_rank == "skdae",
+                        "no (tied)" if tied else ranks["skdae"] < ranks[best_rank],
                     ],
                     [
                         f"tables where skdae >= IsolationForest (of {len(results)})",

@@ -376,6 +376,10 @@ def test_refit_with_the_reconstruction_score_drops_the_statistics(digits):
         {"support_fraction": 0.0},
         {"scaler": "standard"},
         {"autoencoder": "dae"},
+        {"error_weight": -1.0},
+        {"error_weight": "high"},
+        {"n_autoencoders": 0},
+        {"n_autoencoders": 1.5},
     ],
 )
 def test_invalid_parameters_are_rejected_at_fit(params, digits):
@@ -554,3 +558,84 @@ def test_support_fraction_trims_the_codes(digits):
         distance = np.einsum("ij,jk,ik->i", codes - mean, precision, codes - mean)
         kept = distance <= np.percentile(distance, 90)
     np.testing.assert_allclose(trimmed.code_mean_, mean, rtol=1e-4, atol=1e-4)
+
+
+def test_default_detector_on_a_table_averages_three_autoencoders():
+    X, _ = tables()
+    detector = AutoencoderOutlierDetector().set_params(
+        autoencoder__epochs=2, autoencoder__random_state=0
+    )
+    detector.fit(X)
+    members = detector.estimators_
+    assert len(members) == outlier_module.TABLE_AUTOENCODERS == 3
+    assert detector.autoencoder_ is members[0].autoencoder_
+    # Seeded apart, from the autoencoder's random_state: reproducible.
+    seeds = [member.autoencoder_.random_state for member in members]
+    assert len(set(seeds)) == 3
+    refit = clone(detector).fit(X)
+    assert [member.autoencoder_.random_state for member in refit.estimators_] == seeds
+    # Each member: one default autoencoder on the columns scaled once by the
+    # detector, the table's error weight and distance scale resolved.
+    for member in members:
+        assert not hasattr(member, "scaler_")
+        assert not hasattr(member, "estimators_")
+        assert member.error_weight == outlier_module.TABLE_ERROR_WEIGHT == 1.5
+        assert member.distance_scale == "median"
+        assert member.autoencoder_.hidden_layer_sizes == (16, 2)
+        assert member.autoencoder_.n_iter_ == 2
+    # The score is the mean of the members' standardized scores.
+    scaled_X = detector._scaled(X)
+    np.testing.assert_allclose(
+        detector.score_samples(X),
+        np.mean([member.score_samples(scaled_X) for member in members], axis=0),
+    )
+    assert not hasattr(detector, "error_variance_")  # the members' own
+    # A refit with one autoencoder drops the ensemble.
+    detector.set_params(n_autoencoders=1).fit(X)
+    assert not hasattr(detector, "estimators_")
+    assert detector.error_variance_.shape == (6,)
+
+
+def test_error_weight_weighs_the_reconstruction_distance(digits):
+    X = digits[0][:150]
+    detector = AutoencoderOutlierDetector(small(epochs=1), error_weight=2.5).fit(X)
+    ratios = detector._all_distances(X) / detector.distance_scale_
+    np.testing.assert_allclose(
+        detector.score_samples(X), -(2.5 * ratios[:, 0] + ratios[:, 1]), rtol=1e-5
+    )
+
+
+def test_auto_ensemble_and_weight_are_for_the_default_network_on_tables(digits):
+    # The default network (hidden_layer_sizes="auto") on a table: three
+    # autoencoders, the error weighed 1.5; on images, or for a network of the
+    # user's, one autoencoder and weight 1.
+    default = AutoencoderOutlierDetector()
+    assert (default._n_autoencoders(64), default._error_weight(64)) == (3, 1.5)
+    assert (default._n_autoencoders(784), default._error_weight(784)) == (1, 1.0)
+    tuned = AutoencoderOutlierDetector().set_params(autoencoder__epochs=5)
+    assert (tuned._n_autoencoders(6), tuned._error_weight(6)) == (3, 1.5)
+    conv = AutoencoderOutlierDetector(ConvDenoisingAutoencoder())
+    assert (conv._n_autoencoders(64), conv._error_weight(64)) == (1, 1.0)
+    X = digits[0][:100]
+    own = AutoencoderOutlierDetector(small(epochs=1)).fit(X)
+    assert not hasattr(own, "estimators_")
+    assert own._error_weight(64) == 1.0
+
+
+@pytest.mark.parametrize("score_method", ["standardized", "reconstruction"])
+def test_an_ensemble_of_any_autoencoder_averages_its_scores(score_method, digits):
+    X = digits[0][:100]
+    detector = AutoencoderOutlierDetector(
+        small(epochs=1, random_state=None),
+        n_autoencoders=2,
+        score_method=score_method,
+        contamination=0.1,
+    ).fit(X)
+    assert len(detector.estimators_) == 2
+    assert [m.autoencoder_.random_state for m in detector.estimators_] == [None] * 2
+    scaled_X = detector._scaled(X)
+    scores = [member.score_samples(scaled_X) for member in detector.estimators_]
+    assert not np.allclose(scores[0], scores[1])  # differently initialized
+    np.testing.assert_allclose(detector.score_samples(X), np.mean(scores, axis=0))
+    # contamination reads the ensemble's training scores.
+    assert np.mean(detector.predict(X) == -1) == pytest.approx(0.1, abs=0.02)
