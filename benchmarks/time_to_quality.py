@@ -55,7 +55,9 @@ GOAL = 0.5
 
 def run(quick):
     configs = CONFIGS[:2] if quick else CONFIGS
-    curves = {config: measure(["quality", *map(str, config)], quick) for config in configs}
+    curves = {
+        config: measure(["quality", *map(str, config)], quick) for config in configs
+    }
     batch_sizes = sorted({batch for batch, _ in configs})
     seconds = {batch: [] for batch in batch_sizes}
     for round_ in range(1 if quick else ROUNDS):
