@@ -54,12 +54,18 @@ from .noise import NoiseInjector, corrupt_array, seed_from
 DEFAULT_AUTOENCODER = {
     "hidden_layer_sizes": (512, 512),
     "noise": {"kind": "masking", "noise_factor": 0.3},
-    "epochs": 100,
+    "epochs": 200,
     "batch_size": 1024,
     "output_activation": "linear",
     "whiten": False,
     "optimizer__learning_rate": 2e-3,
+    "optimizer__use_ema": True,
+    "optimizer__ema_momentum": 0.99,
 }
+
+#: Autoencoders ``AutoencoderImputer`` trains by default, whose reconstructions
+#: it averages (``n_models``).
+N_MODELS = 1
 
 #: Bounds of :func:`default_batch_size`, which aims at about
 #: :data:`BATCHES_PER_EPOCH` batches per epoch.
@@ -137,6 +143,17 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         also while it is None (the default autoencoder is created first).
     missing_values : int, float, str, np.nan or None, default=np.nan
         The placeholder of a missing entry.
+    n_models : int, default=1
+        Autoencoders trained, each with its own seed (its own initial weights,
+        batches and corruption); ``transform`` fills a missing entry with the
+        mean of their reconstructions, which lowers the error of one model's
+        in ``n_models`` times the time. The first is seeded as a lone model
+        is, so ``n_models=1`` is one autoencoder. With the default autoencoder
+        (100 epochs, one seed of the data, 2026-11-29), 2 and 3 models lowered
+        the RMSE at 20 % MCAR on 1,000 rows of optdigits from 0.1509 to 0.1434
+        and 0.1408, on letter from 0.0715 to 0.0697 and 0.0690, on spam from
+        0.0470 to 0.0466 and 0.0464; training for twice as many epochs
+        instead (the default since) did better on spam and pendigits.
     max_iter : int, default=0
         Refinement passes: after the first reconstruction, the rows are
         encoded again this many times with the current imputations in place of
@@ -171,7 +188,9 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     ----------
     autoencoder_ : DenoisingAutoencoder
         The fitted clone of ``autoencoder``, trained on the standardized
-        non-empty features.
+        non-empty features (the first of ``autoencoders_``).
+    autoencoders_ : list of DenoisingAutoencoder
+        The ``n_models`` fitted clones, whose reconstructions are averaged.
     mean_ : ndarray of shape (n_features,)
         Mean of each feature's observed entries (0 for an empty feature).
     scale_ : ndarray of shape (n_features,)
@@ -215,6 +234,7 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     _parameter_constraints: dict = {
         **_BaseImputer._parameter_constraints,
         "autoencoder": [HasMethods(["fit", "denoise"]), None],
+        "n_models": [Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "sample_posterior": ["boolean"],
         "categorical_features": ["array-like", None],
@@ -226,6 +246,7 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         autoencoder=None,
         *,
         missing_values=np.nan,
+        n_models=N_MODELS,
         max_iter=0,
         sample_posterior=False,
         categorical_features=None,
@@ -239,6 +260,7 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
             keep_empty_features=keep_empty_features,
         )
         self.autoencoder = autoencoder
+        self.n_models = n_models
         self.max_iter = max_iter
         self.sample_posterior = sample_posterior
         self.categorical_features = categorical_features
@@ -327,17 +349,40 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
             for j in self._categorical_columns(n_features)
             if self._valid[j]
         }
-        autoencoder = clone(self._autoencoder())
-        params = autoencoder.get_params()
-        if "random_state" in params and params["random_state"] is None:
-            autoencoder.set_params(random_state=seed_from(self.random_state))
-        if params.get("batch_size") == DEFAULT_AUTOENCODER["batch_size"]:
-            autoencoder.set_params(batch_size=default_batch_size(X.shape[0]))
-        if self._valid.any():
-            autoencoder.fit(self._standardize(X, mask))
-        self.autoencoder_ = autoencoder
+        template = self._autoencoder()
+        params = template.get_params()
+        seeds = self._seeds(params)
+        Z = self._standardize(X, mask) if self._valid.any() else None
+        self.autoencoders_ = []
+        for seed in seeds:
+            autoencoder = clone(template)
+            if seed is not None:
+                autoencoder.set_params(random_state=seed)
+            if params.get("batch_size") == DEFAULT_AUTOENCODER["batch_size"]:
+                autoencoder.set_params(batch_size=default_batch_size(X.shape[0]))
+            if Z is not None:
+                autoencoder.fit(Z)
+            self.autoencoders_.append(autoencoder)
+        self.autoencoder_ = self.autoencoders_[0]
         self.n_iter_ = self.max_iter + 1
         return self
+
+    def _seeds(self, params):
+        """The ``random_state`` of each of the ``n_models`` autoencoders.
+
+        None keeps the autoencoder's own (one model with a ``random_state`` of
+        its own). The first model is seeded as a single one would be, so that
+        ``n_models=1`` is the lone autoencoder; the others draw their seeds
+        from that seed, so each model starts and is corrupted differently.
+        """
+        if "random_state" not in params:
+            return [None] * self.n_models
+        own = params["random_state"]
+        first = seed_from(self.random_state) if own is None else own
+        if self.n_models == 1:
+            return [None if own is not None else first]
+        rng = check_random_state(seed_from(first))
+        return [first] + [seed_from(rng) for _ in range(self.n_models - 1)]
 
     # ------------------------------------------------------------- transform
     def transform(self, X):
@@ -374,14 +419,22 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     def _impute(self, Z, mask):
         """The values of the missing entries (``mask``), in X's units."""
         rng = check_random_state(self.random_state) if self.sample_posterior else None
-        corruption = self.autoencoder_.noise_.corruption() if rng is not None else None
         current = Z
         for _ in range(self.max_iter + 1):
-            inputs = current
-            if corruption is not None:
-                inputs = corrupt_array(current, corruption, seed_from(rng))
+            if rng is None:  # the mean of the models' reconstructions
+                reconstruction = np.mean(
+                    [np.asarray(model.denoise(current)) for model in self.autoencoders_],
+                    axis=0,
+                )
+            else:  # one model, drawn, on rows corrupted by its training noise
+                model = self.autoencoders_[0]
+                if len(self.autoencoders_) > 1:
+                    model = self.autoencoders_[rng.randint(len(self.autoencoders_))]
+                inputs = corrupt_array(
+                    current, model.noise_.corruption(), seed_from(rng)
+                )
                 inputs[np.isnan(current)] = np.nan
-            reconstruction = np.asarray(self.autoencoder_.denoise(inputs))
+                reconstruction = np.asarray(model.denoise(inputs))
             current = np.where(mask, reconstruction, Z)
         columns = np.flatnonzero(self._valid)
         values = current * self.scale_[columns] + self.mean_[columns]

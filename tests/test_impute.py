@@ -268,3 +268,46 @@ def test_default_autoencoder_batch_size_adapts_at_fit(table, params, expected):
     assert model.autoencoder.batch_size == params.get("autoencoder__batch_size", 1024)
     explicit = AutoencoderImputer(small(batch_size=7), random_state=0).fit(holes)
     assert explicit.autoencoder_.batch_size == 7
+
+
+# ------------------------------------------------------------ n_models
+def test_n_models_averages_the_reconstructions_of_differently_seeded_models(table):
+    _, holes = table
+    model = imputer(n_models=3).fit(holes)
+    assert len(model.autoencoders_) == 3
+    assert model.autoencoder_ is model.autoencoders_[0]
+    seeds = [member.random_state for member in model.autoencoders_]
+    assert seeds[0] == 0 and len(set(seeds)) == 3  # the first is a lone model's
+    out = model.transform(holes)
+    missing = np.isnan(holes)
+    np.testing.assert_array_equal(out[~missing], holes[~missing])
+    # the mean of each member's imputation (a one-model imputer around it)
+    members = []
+    for member in model.autoencoders_:
+        alone = pickle.loads(pickle.dumps(model))
+        alone.autoencoders_ = [member]
+        members.append(alone.transform(holes)[missing])
+    np.testing.assert_allclose(out[missing], np.mean(members, axis=0), rtol=1e-5)
+    assert not np.allclose(members[0], members[1])
+    # one model is the lone autoencoder of before: the first member
+    np.testing.assert_array_equal(
+        imputer(n_models=1).fit_transform(holes)[missing], members[0]
+    )
+
+
+def test_n_models_with_sample_posterior_draws_one_model(table):
+    _, holes = table
+    model = imputer(n_models=2, sample_posterior=True).fit(holes)
+    first = model.transform(holes)
+    np.testing.assert_array_equal(first, model.transform(holes))
+    assert not np.isnan(first).any()
+    np.testing.assert_array_equal(first[~np.isnan(holes)], holes[~np.isnan(holes)])
+
+
+def test_n_models_with_an_autoencoder_seeded_by_the_user(table):
+    _, holes = table
+    model = AutoencoderImputer(small(random_state=5), n_models=2).fit(holes)
+    assert model.autoencoders_[0].random_state == 5
+    assert model.autoencoders_[1].random_state != 5
+    with pytest.raises(InvalidParameterError, match="n_models"):
+        imputer(n_models=0).fit(holes)
