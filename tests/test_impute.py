@@ -222,6 +222,31 @@ def test_default_autoencoder_and_nested_params():
         == (impute_module.DEFAULT_AUTOENCODER["hidden_layer_sizes"])
     )
     assert model.autoencoder.noise.kind == "masking"
+    # the weights kept are a moving average of the last steps' (Keras' EMA)
+    params = model.autoencoder.get_params()
+    assert params["optimizer__use_ema"] is True
+    assert params["optimizer__ema_momentum"] == 0.99
+    assert model.autoencoder.epochs == 2  # set above; the default trains 200
+    assert impute_module.default_autoencoder().epochs == 200
+
+
+def test_default_autoencoder_keeps_the_moving_average_of_its_weights(table):
+    _, holes = table
+    model = AutoencoderImputer(random_state=0).set_params(
+        autoencoder__epochs=2,
+        autoencoder__hidden_layer_sizes=(8,),
+        autoencoder__run_eagerly=EAGER,
+    )
+    model.fit(holes)
+    optimizer = model.autoencoder_.model_.optimizer
+    assert optimizer.use_ema
+    # Keras wrote the averaged weights into the model at the end of fit
+    for weight, average in zip(
+        model.autoencoder_.model_.trainable_weights,
+        optimizer._model_variables_moving_average,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(np.asarray(weight), np.asarray(average))
 
 
 def test_autoencoder_is_cloned_not_changed(fitted):
