@@ -222,6 +222,31 @@ def test_default_autoencoder_and_nested_params():
         == (impute_module.DEFAULT_AUTOENCODER["hidden_layer_sizes"])
     )
     assert model.autoencoder.noise.kind == "masking"
+    # the weights kept are a moving average of the last steps' (Keras' EMA)
+    params = model.autoencoder.get_params()
+    assert params["optimizer__use_ema"] is True
+    assert params["optimizer__ema_momentum"] == 0.99
+    assert model.autoencoder.epochs == 2  # set above; the default trains 200
+    assert impute_module.default_autoencoder().epochs == 200
+
+
+def test_default_autoencoder_keeps_the_moving_average_of_its_weights(table):
+    _, holes = table
+    model = AutoencoderImputer(random_state=0).set_params(
+        autoencoder__epochs=2,
+        autoencoder__hidden_layer_sizes=(8,),
+        autoencoder__run_eagerly=EAGER,
+    )
+    model.fit(holes)
+    optimizer = model.autoencoder_.model_.optimizer
+    assert optimizer.use_ema
+    # Keras wrote the averaged weights into the model at the end of fit
+    for weight, average in zip(
+        model.autoencoder_.model_.trainable_weights,
+        optimizer._model_variables_moving_average,
+        strict=True,
+    ):
+        np.testing.assert_array_equal(np.asarray(weight), np.asarray(average))
 
 
 def test_autoencoder_is_cloned_not_changed(fitted):
@@ -268,3 +293,49 @@ def test_default_autoencoder_batch_size_adapts_at_fit(table, params, expected):
     assert model.autoencoder.batch_size == params.get("autoencoder__batch_size", 1024)
     explicit = AutoencoderImputer(small(batch_size=7), random_state=0).fit(holes)
     assert explicit.autoencoder_.batch_size == 7
+
+
+# ------------------------------------------------------------ n_models
+def test_n_models_averages_the_reconstructions_of_differently_seeded_models(table):
+    _, holes = table
+    model = imputer(n_models=3).fit(holes)
+    assert len(model.autoencoders_) == 3
+    assert model.autoencoder_ is model.autoencoders_[0]
+    seeds = [member.random_state for member in model.autoencoders_]
+    assert seeds[0] == 0 and len(set(seeds)) == 3  # the first is a lone model's
+    out = model.transform(holes)
+    missing = np.isnan(holes)
+    np.testing.assert_array_equal(out[~missing], holes[~missing])
+    # the mean of each member's imputation (a one-model imputer around it)
+    members = []
+    for member in model.autoencoders_:
+        alone = pickle.loads(pickle.dumps(model))
+        alone.autoencoders_ = [member]
+        members.append(alone.transform(holes)[missing])
+    # float32 reconstructions: equal up to rounding
+    np.testing.assert_allclose(
+        out[missing], np.mean(members, axis=0), rtol=1e-5, atol=1e-4
+    )
+    assert not np.allclose(members[0], members[1])
+    # one model is the lone autoencoder of before: the first member
+    np.testing.assert_array_equal(
+        imputer(n_models=1).fit_transform(holes)[missing], members[0]
+    )
+
+
+def test_n_models_with_sample_posterior_draws_one_model(table):
+    _, holes = table
+    model = imputer(n_models=2, sample_posterior=True).fit(holes)
+    first = model.transform(holes)
+    np.testing.assert_array_equal(first, model.transform(holes))
+    assert not np.isnan(first).any()
+    np.testing.assert_array_equal(first[~np.isnan(holes)], holes[~np.isnan(holes)])
+
+
+def test_n_models_with_an_autoencoder_seeded_by_the_user(table):
+    _, holes = table
+    model = AutoencoderImputer(small(random_state=5), n_models=2).fit(holes)
+    assert model.autoencoders_[0].random_state == 5
+    assert model.autoencoders_[1].random_state != 5
+    with pytest.raises(InvalidParameterError, match="n_models"):
+        imputer(n_models=0).fit(holes)
