@@ -64,7 +64,7 @@ from .noise import NoiseInjector, corrupt_array, seed_from
 #: to 0.0647 (measured in ``precision="mixed_bfloat16"``, which matched
 #: float32 to 0.0002 on these tables at 100 epochs and trained letter in 109 s
 #: against 136 s; not the default, whose CPUs may lack bfloat16 arithmetic).
-#: Two models of 100 epochs averaged (``n_models=2``, the same time) did
+#: Two models of 100 epochs averaged (``n_autoencoders=2``, the same time) did
 #: better on optdigits (0.1422) only: spam 0.0464, pendigits 0.1260, letter
 #: 0.0685. Not better: masking the loss to the entries the noise hid (its
 #: emphasis, by paired batches; pendigits 0.1373) or half of the others too
@@ -83,8 +83,8 @@ DEFAULT_AUTOENCODER = {
 }
 
 #: Autoencoders ``AutoencoderImputer`` trains by default, whose reconstructions
-#: it averages (``n_models``).
-N_MODELS = 1
+#: it averages (``n_autoencoders``).
+N_AUTOENCODERS = 1
 
 #: Bounds of :func:`default_batch_size`, which aims at about
 #: :data:`BATCHES_PER_EPOCH` batches per epoch.
@@ -164,12 +164,12 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         also while it is None (the default autoencoder is created first).
     missing_values : int, float, str, np.nan or None, default=np.nan
         The placeholder of a missing entry.
-    n_models : int, default=1
+    n_autoencoders : int, default=1
         Autoencoders trained, each with its own seed (its own initial weights,
         batches and corruption); ``transform`` fills a missing entry with the
         mean of their reconstructions, which lowers the error of one model's
-        in ``n_models`` times the time. The first is seeded as a lone model
-        is, so ``n_models=1`` is one autoencoder. With the default autoencoder
+        in ``n_autoencoders`` times the time. The first is seeded as a lone model
+        is, so ``n_autoencoders=1`` is one autoencoder. With the default autoencoder
         (100 epochs, one seed of the data, 2026-11-29), 2 and 3 models lowered
         the RMSE at 20 % MCAR on 1,000 rows of optdigits from 0.1509 to 0.1434
         and 0.1408, on letter from 0.0715 to 0.0697 and 0.0690, on spam from
@@ -211,7 +211,7 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         The fitted clone of ``autoencoder``, trained on the standardized
         non-empty features (the first of ``autoencoders_``).
     autoencoders_ : list of DenoisingAutoencoder
-        The ``n_models`` fitted clones, whose reconstructions are averaged.
+        The ``n_autoencoders`` fitted clones, whose reconstructions are averaged.
     mean_ : ndarray of shape (n_features,)
         Mean of each feature's observed entries (0 for an empty feature).
     scale_ : ndarray of shape (n_features,)
@@ -255,7 +255,7 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     _parameter_constraints: dict = {
         **_BaseImputer._parameter_constraints,
         "autoencoder": [HasMethods(["fit", "denoise"]), None],
-        "n_models": [Interval(Integral, 1, None, closed="left")],
+        "n_autoencoders": [Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
         "sample_posterior": ["boolean"],
         "categorical_features": ["array-like", None],
@@ -267,7 +267,7 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         autoencoder=None,
         *,
         missing_values=np.nan,
-        n_models=N_MODELS,
+        n_autoencoders=N_AUTOENCODERS,
         max_iter=0,
         sample_posterior=False,
         categorical_features=None,
@@ -281,7 +281,7 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
             keep_empty_features=keep_empty_features,
         )
         self.autoencoder = autoencoder
-        self.n_models = n_models
+        self.n_autoencoders = n_autoencoders
         self.max_iter = max_iter
         self.sample_posterior = sample_posterior
         self.categorical_features = categorical_features
@@ -389,21 +389,21 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         return self
 
     def _seeds(self, params):
-        """The ``random_state`` of each of the ``n_models`` autoencoders.
+        """The ``random_state`` of each of the ``n_autoencoders`` autoencoders.
 
         None keeps the autoencoder's own (one model with a ``random_state`` of
         its own). The first model is seeded as a single one would be, so that
-        ``n_models=1`` is the lone autoencoder; the others draw their seeds
+        ``n_autoencoders=1`` is the lone autoencoder; the others draw their seeds
         from that seed, so each model starts and is corrupted differently.
         """
         if "random_state" not in params:
-            return [None] * self.n_models
+            return [None] * self.n_autoencoders
         own = params["random_state"]
         first = seed_from(self.random_state) if own is None else own
-        if self.n_models == 1:
+        if self.n_autoencoders == 1:
             return [None if own is not None else first]
         rng = check_random_state(seed_from(first))
-        return [first] + [seed_from(rng) for _ in range(self.n_models - 1)]
+        return [first] + [seed_from(rng) for _ in range(self.n_autoencoders - 1)]
 
     # ------------------------------------------------------------- transform
     def transform(self, X):

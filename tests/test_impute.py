@@ -290,10 +290,10 @@ def test_default_autoencoder_batch_size_adapts_at_fit(table, params, expected):
     assert explicit.autoencoder_.batch_size == 7
 
 
-# ------------------------------------------------------------ n_models
+# ------------------------------------------------------------ n_autoencoders
 def test_n_models_averages_the_reconstructions_of_differently_seeded_models(table):
     _, holes = table
-    model = imputer(n_models=3).fit(holes)
+    model = imputer(n_autoencoders=3).fit(holes)
     assert len(model.autoencoders_) == 3
     assert model.autoencoder_ is model.autoencoders_[0]
     seeds = [member.random_state for member in model.autoencoders_]
@@ -314,13 +314,13 @@ def test_n_models_averages_the_reconstructions_of_differently_seeded_models(tabl
     assert not np.allclose(members[0], members[1])
     # one model is the lone autoencoder of before: the first member
     np.testing.assert_array_equal(
-        imputer(n_models=1).fit_transform(holes)[missing], members[0]
+        imputer(n_autoencoders=1).fit_transform(holes)[missing], members[0]
     )
 
 
 def test_n_models_with_sample_posterior_draws_one_model(table):
     _, holes = table
-    model = imputer(n_models=2, sample_posterior=True).fit(holes)
+    model = imputer(n_autoencoders=2, sample_posterior=True).fit(holes)
     first = model.transform(holes)
     np.testing.assert_array_equal(first, model.transform(holes))
     assert not np.isnan(first).any()
@@ -329,8 +329,8 @@ def test_n_models_with_sample_posterior_draws_one_model(table):
 
 def test_n_models_with_an_autoencoder_seeded_by_the_user(table):
     _, holes = table
-    model = AutoencoderImputer(small(random_state=5), n_models=2).fit(holes)
+    model = AutoencoderImputer(small(random_state=5), n_autoencoders=2).fit(holes)
     assert model.autoencoders_[0].random_state == 5
     assert model.autoencoders_[1].random_state != 5
-    with pytest.raises(InvalidParameterError, match="n_models"):
-        imputer(n_models=0).fit(holes)
+    with pytest.raises(InvalidParameterError, match="n_autoencoders"):
+        imputer(n_autoencoders=0).fit(holes)
