@@ -21,6 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import gzip  # noqa: E402
+import json  # noqa: E402
 import platform  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -162,6 +163,21 @@ def epoch_timer():
             self.seconds.append(time.perf_counter() - self._start)
 
     return EpochTimer()
+
+
+def in_fresh_process(script, arguments, env=None):
+    """Run ``python script --worker *arguments`` in a fresh process: the dict
+    its last line of output holds as JSON. ``env`` replaces the environment.
+
+    Timings are taken this way because TensorFlow keeps process-wide state
+    (thread pools, traced functions) that a later measurement would inherit.
+    """
+    command = [sys.executable, str(Path(script).resolve()), "--worker", *arguments]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        backend = (env or os.environ).get("KERAS_BACKEND", "the default backend")
+        raise RuntimeError(f"{arguments} on {backend} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def timed(function):

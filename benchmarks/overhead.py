@@ -34,11 +34,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from importlib import util
-from pathlib import Path
 
 import common
 
@@ -89,11 +87,7 @@ def measure(backend, config, quick):
     env = dict(os.environ)
     if backend is not None:
         env["KERAS_BACKEND"] = backend
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", config]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{backend} {config} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return common.in_fresh_process(__file__, [config], env)
 
 
 def report(results, backends, rounds, quick):

@@ -29,10 +29,7 @@ epochs, measured in the same run.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
-from pathlib import Path
 
 import common
 
@@ -63,9 +60,7 @@ def run(quick):
     for round_ in range(1 if quick else ROUNDS):
         shift = round_ % len(batch_sizes)
         for batch in batch_sizes[shift:] + batch_sizes[:shift]:
-            measured = measure(["speed", str(batch)], quick)
-            print("speed", batch, measured, file=sys.stderr, flush=True)
-            seconds[batch].append(measured["epoch_s"])
+            seconds[batch].append(measure(["speed", str(batch)], quick)["epoch_s"])
     return report(curves, {b: min(s) for b, s in seconds.items()}, seconds, quick)
 
 
@@ -73,13 +68,7 @@ def measure(arguments, quick):
     """One measurement in a fresh process (in this one in quick mode): a dict."""
     if quick:
         return measurement(*arguments, quick=True)
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", *arguments]
-    done = subprocess.run(
-        command, env=dict(os.environ), capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"{arguments} failed:\n{done.stderr[-3000:]}")
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = common.in_fresh_process(__file__, arguments)
     print(arguments, result, file=sys.stderr, flush=True)
     return result
 
