@@ -171,18 +171,9 @@ class ArrayBatches(keras.utils.PyDataset):
             targets = inputs
         elif self.target is not None:
             targets = read_rows(self.target, rows, self.sample_shape)
+        if self.corrupt is not None:  # a validation set: its batches, as served
+            inputs = np.concatenate([self[i][0] for i in range(len(self))])
         n_rows, batch_size, seed = self._n_rows, self.batch_size, self.seed
-        if self.corrupt is not None:  # a validation set: corrupted as __getitem__
-            inputs = np.concatenate(
-                [
-                    self.corrupt(inputs[start : start + batch_size], seed_)
-                    for start, seed_ in zip(
-                        range(0, n_rows, batch_size),
-                        (offset_seed(seed, i) for i in range(len(self))),
-                        strict=True,
-                    )
-                ]
-            )
         tensors = [tf.constant(inputs)]
         if targets is not None:
             tensors.append(tensors[0] if targets is inputs else tf.constant(targets))
