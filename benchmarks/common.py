@@ -180,6 +180,20 @@ def in_fresh_process(script, arguments, env=None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def sibling(name):
+    """The benchmark script ``benchmarks/<name>.py`` as a module (loaded once),
+    for a script that reuses another's data or protocol."""
+    import importlib.util
+
+    key = f"benchmark_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, HERE / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
 def timed(function):
     """``(function(), wall seconds)``."""
     start = time.perf_counter()

@@ -32,6 +32,7 @@ ORDER = (
     "scaling",
     "novelty",
     "imputation",
+    "imputation_speed",
     "adbench",
     "photos",
     "gpu",

@@ -282,6 +282,8 @@ def run(quick):
         )
     best = max(pairs(), key=lambda pair: overall[pair[0]])[0]
     best_gain = max(pairs(), key=lambda pair: overall[pair[0]] - overall[pair[1]])
+    control = pairs()[0][1]  # the default network, untrained
+    ceiling = float(np.mean([max(accuracy[t].values()) for t in tables]))
     shuttle = shuttle_check(seeds[0], quick)
     n_seeds = len(seeds)
     return "\n\n".join(
@@ -384,6 +386,13 @@ def run(quick):
             f"its own control: *{best_gain[0]}* "
             f"({overall[best_gain[0]] - overall[best_gain[1]]:+.2f} points, "
             f"{overall[best_gain[0]]:.2f} % against {overall[best_gain[1]]:.2f} %).",
+            f"Room above the control: the best of the {len(columns)} columns of "
+            f"this page on each table (any model, trained codes included) "
+            f"averages {ceiling:.2f} %, {ceiling - overall[control]:+.2f} points "
+            f"over *{control}* ({overall[control]:.2f} %). The goal's trained codes "
+            f"would average {overall[control] + GAIN_GOAL:.2f} %, "
+            f"{ceiling - overall[control] - GAIN_GOAL:.2f} points under the best "
+            "model of each table.",
         ]
     )
 
