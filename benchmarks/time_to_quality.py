@@ -21,16 +21,15 @@ machine's load cannot bias it:
    counts do not depend on load.
 2. **Seconds per epoch.** Each batch size, with and without weight averaging,
    is timed in fresh processes, interleaved: each round fits every one once, in
-   an order rotated
-   from round to round, ``TIMED_EPOCHS`` epochs on the 60,000 images; a fit's
-   epoch time is its fastest epoch after the first (the first traces the step).
-   The best of ``ROUNDS`` rounds.
+   an order rotated from round to round, ``TIMED_EPOCHS`` epochs on the 60,000
+   images; a fit's epoch time is its fastest epoch after the first (the first
+   traces the step). The best of ``ROUNDS`` rounds.
 
 Time to quality = epochs to reach the target x seconds per epoch at that batch
 size. The target is the default configuration's test MSE after its default 20
 epochs, measured in the same run.
 
-    python benchmarks/time_to_quality.py            # about 60 min on 2 CPU cores
+    python benchmarks/time_to_quality.py            # about 50 min on 2 CPU cores
     python benchmarks/time_to_quality.py --quick    # smoke run, in this process
     python benchmarks/time_to_quality.py --worker quality 128 0.001 0.99
     python benchmarks/time_to_quality.py --worker speed 128 0.99

@@ -183,7 +183,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
     against 0.7600, three seeds of five), and a moving average of the
     weights (``autoencoder__optimizer__use_ema=True``, momentum 0.99: 0.7524
     against the page's 0.7619, seeds 0 to 2; Keras' average starts from the
-    initial weights, and a small table's few hundred steps do not wash them
+    first step's weights, and a small table's few hundred steps do not wash them
     out: vowels 0.689 against 0.818).
     The measured page is ``benchmarks/results/adbench.md``. Trained on clean
     data only, this is novelty
