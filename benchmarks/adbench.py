@@ -227,7 +227,8 @@ def methods(quick: bool = False) -> list[Method]:
 
 
 def evaluate(method: Method, name, X, y, quick, seeds=SEEDS):
-    """``(mean AUC over seeds, mean fit seconds)``, or None when not run."""
+    """``(mean AUC over seeds, mean fit seconds, [AUC of each seed])``, or None
+    when not run."""
     if method.images and name not in IMAGES:
         return None
     aucs, seconds = [], []
@@ -243,7 +244,7 @@ def evaluate(method: Method, name, X, y, quick, seeds=SEEDS):
         seconds.append(time.perf_counter() - start)
         scores = method.anomaly(model, data)
         aucs.append(roc_auc_score(y, scores))
-    return float(np.mean(aucs)), float(np.mean(seconds))
+    return float(np.mean(aucs)), float(np.mean(seconds)), aucs
 
 
 def run_tables(quick: bool) -> str:
@@ -267,6 +268,9 @@ def run_tables(quick: bool) -> str:
     names = [m.name for m in chosen]
     everywhere = [n for n in names if all(results[t][n] for t in results)]
     ranks = _ranks(results, everywhere)
+    seed_ranks = [
+        _ranks(_one_seed(results, everywhere, i), everywhere) for i in range(len(seeds))
+    ]
     rows = []
     for (table, X, y), row in zip(data, results.values(), strict=True):
         rows.append(
@@ -326,6 +330,17 @@ def run_tables(quick: bool) -> str:
         "",
         common.table(["table", "rows x cols", "anomalies", *names], rows),
         "",
+        "Mean rank with each seed alone (each random method's AUC of that seed, "
+        "the others' as above): how far the ranks move from seed to seed.",
+        "",
+        common.table(
+            ["seed", *everywhere],
+            [
+                [seed, *(round(by_seed[n], 2) for n in everywhere)]
+                for seed, by_seed in zip(seeds, seed_ranks, strict=True)
+            ],
+        ),
+        "",
     ]
     if "skdae" in mean_auc and "IsolationForest" in mean_auc:
         # The best of the other columns: the goal is met when skdae's mean rank
@@ -371,6 +386,15 @@ def run_tables(quick: bool) -> str:
             ),
         ]
     return "\n".join(lines)
+
+
+def _one_seed(results, names, index):
+    """``results`` with each column's AUC of one seed (its last seed when it
+    ran fewer), in the shape :func:`_ranks` reads."""
+    return {
+        table: {n: (row[n][2][min(index, len(row[n][2]) - 1)],) for n in names}
+        for table, row in results.items()
+    }
 
 
 def y_of(data, table):
