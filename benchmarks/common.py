@@ -180,6 +180,16 @@ def in_fresh_process(script, arguments, env=None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def interleaved(items, rounds):
+    """Each of ``items`` once per round, the order rotated by one item from
+    round to round, so a drift in the machine's load hits all of them alike
+    (the timings' protocol, with :func:`in_fresh_process`)."""
+    items = list(items)
+    for round_ in range(rounds):
+        shift = round_ % len(items)
+        yield from items[shift:] + items[:shift]
+
+
 def sibling(name):
     """The benchmark script ``benchmarks/<name>.py`` as a module (loaded once),
     for a script that reuses another's data or protocol."""

@@ -45,10 +45,8 @@ ROUNDS = 2
 def run(quick):
     names = list(CONFIGS)
     results = {name: [] for name in names}
-    for round_ in range(1 if quick else ROUNDS):
-        shift = round_ % len(names)
-        for name in names[shift:] + names[:shift]:
-            results[name].append(measure(name, quick))
+    for name in common.interleaved(names, 1 if quick else ROUNDS):
+        results[name].append(measure(name, quick))
     return report(results, quick)
 
 

@@ -61,13 +61,11 @@ def run(quick):
         backends = installed_backends()
     rounds = 1 if quick else ROUNDS
     results = {}  # (backend, config) -> list of measurements
-    for round_ in range(rounds):
-        jobs = [(b, c) for b in backends for c in CONFIGS] + [(None, "numpy")]
-        shift = round_ % len(jobs)
-        for backend, config in jobs[shift:] + jobs[:shift]:
-            measured = measure(backend, config, quick)
-            print(backend, config, measured, file=sys.stderr, flush=True)
-            results.setdefault((backend, config), []).append(measured)
+    jobs = [(b, c) for b in backends for c in CONFIGS] + [(None, "numpy")]
+    for backend, config in common.interleaved(jobs, rounds):
+        measured = measure(backend, config, quick)
+        print(backend, config, measured, file=sys.stderr, flush=True)
+        results.setdefault((backend, config), []).append(measured)
     return report(results, backends, rounds, quick)
 
 

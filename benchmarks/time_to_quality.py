@@ -73,11 +73,9 @@ def run(quick):
     }
     speeds = sorted({speed_key(config) for config in configs})
     seconds = {speed: [] for speed in speeds}
-    for round_ in range(1 if quick else ROUNDS):
-        shift = round_ % len(speeds)
-        for speed in speeds[shift:] + speeds[:shift]:
-            arguments = ["speed", *map(str, speed)]
-            seconds[speed].append(measure(arguments, quick)["epoch_s"])
+    for speed in common.interleaved(speeds, 1 if quick else ROUNDS):
+        arguments = ["speed", *map(str, speed)]
+        seconds[speed].append(measure(arguments, quick)["epoch_s"])
     return report(curves, {k: min(s) for k, s in seconds.items()}, seconds, quick)
 
 
