@@ -31,45 +31,13 @@ from ._meta import AutoencoderMetaMixin
 from .dense import DenoisingAutoencoder
 from .noise import NoiseInjector, corrupt_array, seed_from
 
-#: The autoencoder of ``autoencoder=None`` (see ``default_autoencoder``), chosen
-#: on GAIN's spam and letter tables at 20 % MCAR, one seed (2026-11-29): RMSE
-#: spam 0.0491 with (256, 256) and batches of 256 for 50 epochs, 0.0471 with
-#: (512, 512) and batches of 1024; letter 0.0799 and 0.0754 (60 epochs). Masking
-#: noise 0.15 (letter 0.0806) and 0.5 (0.0832) did worse than 0.3; batches of
-#: 1024 at a learning rate of 2e-3 matched batches of 512 at 1e-3 in less time.
-#: Its ``batch_size`` of 1024 is a placeholder: while the autoencoder keeps it,
+#: The autoencoder of ``autoencoder=None`` (see :func:`default_autoencoder`):
+#: two hidden layers of 512 units, masking noise of 0.3, 200 epochs at a
+#: learning rate of 2e-3, linear outputs, no whitening, and the weights kept
+#: as an exponential moving average (momentum 0.99) of the last steps'. Its
+#: ``batch_size`` of 1024 is a placeholder: while the autoencoder keeps it,
 #: ``fit`` replaces it with :func:`default_batch_size` of the number of rows.
-#: With that batch size, on 1,000 rows (one seed): 200 epochs instead of
-#: 100 lowered the RMSE of pendigits at 20 % MCAR from 0.1276 to 0.1221 and of
-#: optdigits at 50 % MCAR from 0.1879 to 0.1876, in twice the time; noise 0.2
-#: (0.1310, 0.1915) and 0.4 (0.1317, 0.1906), layers (1024, 1024) (0.1249,
-#: 0.1888) and three layers of 512 (0.1291, 0.1867) did not win on both; a
-#: learning rate cosine-decayed from 4e-3 (pendigits 0.1269, letter at 20 % MAR
-#: 0.0963 against 0.0987) gained little for one seed and needs the number of
-#: steps in advance. Averaging the reconstructions of 10 masked copies
-#: of each row (noise 0.3) at transform raised the RMSE on all five tables
-#: tried (pendigits 0.1276 to 0.1417); at noise 0.1 it moved it by 0.0025 at
-#: most, either way. Neither is used.
-#:
-#: Since (2026-11-29, 20 % MCAR, one seed, spam and letter whole, pendigits
-#: and optdigits on 1,000 rows; KNNImputer 0.0545, 0.0693, 0.1300, 0.1555 and
-#: the MissForest recipe 0.0460, 0.0630, 0.1188, 0.1357 in the same runs): the
-#: weights averaged over the last steps (``optimizer__use_ema``, momentum
-#: 0.99: a free ensemble of the last ~100 steps' weights, which Keras writes
-#: into the model at the end of ``fit``) lowered the RMSE of the 100-epoch
-#: autoencoder on all four, spam 0.0470 to 0.0465, letter 0.0715 to 0.0693,
-#: pendigits 0.1274 to 0.1259, optdigits 0.1509 to 0.1470 (momentum 0.995:
-#: pendigits 0.1303, optdigits 0.1472). With it, 200 epochs instead of 100
-#: lowered spam to 0.0460, pendigits to 0.1175, optdigits to 0.1464, letter
-#: to 0.0647 (measured in ``precision="mixed_bfloat16"``, which matched
-#: float32 to 0.0002 on these tables at 100 epochs and trained letter in 109 s
-#: against 136 s; not the default, whose CPUs may lack bfloat16 arithmetic).
-#: Two models of 100 epochs averaged (``n_autoencoders=2``, the same time) did
-#: better on optdigits (0.1422) only: spam 0.0464, pendigits 0.1260, letter
-#: 0.0685. Not better: masking the loss to the entries the noise hid (its
-#: emphasis, by paired batches; pendigits 0.1373) or half of the others too
-#: (pendigits 0.1293, optdigits 0.1554); 40 epochs at a learning rate of 4e-3
-#: (pendigits 0.1388, optdigits 0.1586).
+#: Why these values: the imputation guide, "Why these defaults".
 DEFAULT_AUTOENCODER = {
     "hidden_layer_sizes": (512, 512),
     "noise": {"kind": "masking", "noise_factor": 0.3},
@@ -96,16 +64,8 @@ def default_batch_size(n_samples: int) -> int:
     """The default autoencoder's batch size for a table of ``n_samples`` rows.
 
     The power of 2 nearest to ``n_samples / 8`` (about 8 batches per epoch),
-    between 32 and 1024: 128 for 1,000 rows, 512 for 4,601 (spam), 1024 from
-    about 6,000 rows on (letter's 20,000). One batch of 1024 per epoch gave a
-    1,000-row table only 100 gradient steps in 100 epochs; batches of 128 (800
-    steps) lowered the RMSE at 20 % MCAR on 1,000 rows of pendigits from
-    0.1511 to 0.1276, optdigits 0.1596 to 0.1511, satimage 0.0555 to 0.0510,
-    magic 0.1238 to 0.1201, letter (MAR 20 %) 0.1079 to 0.0987, one seed
-    (2026-11-29); batches of 256 did worse than 128 on each, batches of 64 on
-    three of the four tried (optdigits: 0.1509, in about twice the time). On
-    spam whole (4,601 rows): 0.0471 with batches of 1024, 0.0470 with 512,
-    0.0497 with 256.
+    between 32 and 1024: 128 for 1,000 rows, 512 for 4,601, 1024 from about
+    6,000 rows on.
 
     Parameters
     ----------
@@ -140,50 +100,34 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     with those values in place ``max_iter`` times, and undoes the scaling.
     Observed entries are returned unchanged, bit for bit.
 
+    Read more in the :ref:`User Guide <imputation>`.
+
     Parameters
     ----------
     autoencoder : DenoisingAutoencoder or None, default=None
-        The autoencoder to train on the standardized table; it is cloned,
-        never changed. Its noise should be masking noise (what a missing entry
-        looks like to it). None means ``DenoisingAutoencoder(
-        hidden_layer_sizes=(512, 512), noise=NoiseInjector(kind="masking",
-        noise_factor=0.3), epochs=200, batch_size=1024,
-        optimizer__learning_rate=2e-3, optimizer__use_ema=True,
-        optimizer__ema_momentum=0.99, output_activation="linear",
-        whiten=False)`` (the weights it keeps are an exponential moving
-        average of the last steps'), whose batch size adapts to the table: while
-        ``batch_size`` is 1024 (the default's), ``fit`` trains on batches of
-        the power of 2 nearest ``n_samples / 8``, between 32 and 1024
-        (``skdae.impute.default_batch_size``: 128 for 1,000 rows, 1024
-        from about 6,000 rows), so that a small table gets about 8 gradient
-        steps per epoch instead of one; ``autoencoder_.batch_size`` is the
-        size used. Any other ``batch_size``, and every other parameter, is
-        used as given (a ``batch_size`` of 1024 is read as the default's
-        even when set explicitly). Its parameters are set and grid-searched as
-        ``autoencoder__epochs``, ``autoencoder__noise__noise_factor``, ...,
-        also while it is None (the default autoencoder is created first).
+        The autoencoder trained on the standardized table, cloned (never
+        changed); its noise should be masking noise. None means
+        ``DenoisingAutoencoder(hidden_layer_sizes=(512, 512),
+        noise=NoiseInjector(kind="masking", noise_factor=0.3), epochs=200,
+        batch_size=1024, optimizer__learning_rate=2e-3,
+        optimizer__use_ema=True, optimizer__ema_momentum=0.99,
+        output_activation="linear", whiten=False)``. While ``batch_size`` is
+        1024 (even when set explicitly), ``fit`` trains on batches of the power
+        of 2 nearest ``n_samples / 8``, between 32 and 1024
+        (``skdae.impute.default_batch_size``); ``autoencoder_.batch_size`` is
+        the size used. Its parameters are set as ``autoencoder__<name>``, also
+        while it is None.
     missing_values : int, float, str, np.nan or None, default=np.nan
         The placeholder of a missing entry.
-    n_autoencoders : int, default=1
-        Autoencoders trained, each with its own seed (its own initial weights,
-        batches and corruption); ``transform`` fills a missing entry with the
-        mean of their reconstructions, which lowers the error of one model's
-        in ``n_autoencoders`` times the time. The first is seeded as a lone model
-        is, so ``n_autoencoders=1`` is one autoencoder. With the default autoencoder
-        (100 epochs, one seed of the data, 2026-11-29), 2 and 3 models lowered
-        the RMSE at 20 % MCAR on 1,000 rows of optdigits from 0.1509 to 0.1434
-        and 0.1408, on letter from 0.0715 to 0.0697 and 0.0690, on spam from
-        0.0470 to 0.0466 and 0.0464; training for twice as many epochs
-        instead (the default since) did better on spam and pendigits.
-    max_iter : int, default=0
-        Refinement passes: after the first reconstruction, the rows are
-        encoded again this many times with the current imputations in place of
-        the missing entries. 0 keeps the first reconstruction. With the
-        default autoencoder (one seed, 2026-11-29), one pass lowered the RMSE
-        on letter at 20 % MCAR (0.0715 to 0.0702) and on 1,000 rows of
-        pendigits (0.1276 to 0.1271), and raised it on spam (0.0470 to
-        0.0497) and on 1,000 rows of optdigits at 50 % MCAR (0.1879 to
-        0.2151); two passes raised all four.
+    n_autoencoders : int >= 1, default=1
+        Autoencoders trained, each with its own seed (initial weights, batches
+        and corruption); a missing entry is filled with the mean of their
+        reconstructions. The first is seeded as a lone model is. Fit and
+        transform time grow in proportion.
+    max_iter : int >= 0, default=0
+        Refinement passes: after the first reconstruction, the rows are encoded
+        again this many times with the current imputations in place of the
+        missing entries. 0 keeps the first reconstruction.
     sample_posterior : bool, default=False
         Whether ``transform`` returns one random draw instead of the best
         estimate: the rows are corrupted by the training noise before each

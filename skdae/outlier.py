@@ -43,20 +43,19 @@ DEFAULT_AUTOENCODER = {
     "batch_size": "auto",
 }
 
-#: Features from which the data are taken for images: the network of
-#: ``hidden_layer_sizes="auto"`` is then (256, 64), measured on Fashion-MNIST.
+#: Features from which the data are taken for images (as 16 x 16 pixels and
+#: more); the network of ``hidden_layer_sizes="auto"`` is then (256, 64).
 IMAGE_FEATURES = 256
 IMAGE_LAYER_SIZES = (256, 64)
-#: Training of ``"auto"``: images as on the Fashion-MNIST page (ReLU units, 50
-#: epochs); tables with tanh units, 20 epochs in batches of 256 (measured on the
-#: ADBench tables, one seed, median-ratio score: ReLU 10 epochs 0.726, tanh 10
-#: epochs 0.748, tanh 20 epochs 0.755 mean ROC AUC; see the class docstring).
+#: Training of ``"auto"``: for images ReLU units, 50 epochs in batches of 128;
+#: for tables tanh units, 20 epochs in batches of 256. Why: the anomaly
+#: detection guide, "Why these defaults".
 IMAGE_TRAINING = {"activation": "relu", "epochs": 50, "batch_size": 128}
 TABLE_TRAINING = {"activation": "tanh", "epochs": 20, "batch_size": 256}
 
-#: ``n_autoencoders="auto"`` and ``error_weight="auto"`` on tables (on images:
-#: one autoencoder, weight 1). Measured on the 18 ADBench tables (see the class
-#: docstring): three autoencoders, the error counted one and a half times.
+#: ``n_autoencoders="auto"`` and ``error_weight="auto"`` for the default
+#: network on tables (otherwise one autoencoder, weight 1): three autoencoders,
+#: the error counted one and a half times.
 TABLE_AUTOENCODERS = 3
 TABLE_ERROR_WEIGHT = 1.5
 
@@ -115,10 +114,7 @@ def default_hidden_layer_sizes(n_features: int) -> tuple[int, ...]:
 
     ``(256, 64)`` for images (256 features or more, as 28 x 28 pixels); for
     tables, a hidden layer of twice the features (16 to 128 units) and a code of
-    a sixth of them (at least 2, and fewer than the features): a narrow
-    bottleneck, so that the autoencoder cannot copy unusual rows (on ADBench
-    tables a code of a sixth scored higher than one of a third: cardio 0.93
-    against 0.89, pendigits 0.89 against 0.86, one seed).
+    a sixth of them (at least 2, and fewer than the features).
     """
     if n_features >= IMAGE_FEATURES:
         return IMAGE_LAYER_SIZES
@@ -134,206 +130,92 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
     sample is minus the weighted sum of two standardized distances: its
     reconstruction error, each feature weighed by how exactly the autoencoder
     reconstructs it on the training samples, and the Mahalanobis distance of
-    its code from the training codes (see ``score_method``,
-    ``distance_scale`` and ``error_weight``). Higher is more typical. On
-    tables, the default is an ensemble of three such autoencoders whose
-    scores are averaged (``n_autoencoders``).
-    ``decision_function`` shifts it by ``offset_`` so that 0 separates inliers
-    (positive) from outliers (negative), and ``predict`` returns +1 or -1, as
-    :class:`~sklearn.ensemble.IsolationForest` does.
+    its code from the training codes. Higher is more typical.
+    ``decision_function`` shifts the score by ``offset_`` so that 0 separates
+    inliers (positive) from outliers (negative), and ``predict`` returns +1 or
+    -1, as :class:`~sklearn.ensemble.IsolationForest` does.
 
-    Made for raw tables as IsolationForest is: the detector scales the
-    columns itself, robustly (``scaler``), and sizes its default network from
-    the number of features. On tables its defaults differ from those for
-    images in three ways, each chosen by measurement on the 18 ADBench tables
-    of ``benchmarks/adbench.py`` (unsupervised: fitted on all rows, ROC AUC of
-    the scores; one seed each, seeds 0 and 1, against IsolationForest's 0.749
-    over three seeds): tanh units instead of ReLU (a ReLU code of two or three
-    units often has dead units, and the anomalies' codes collapse onto the
-    typical ones), 20 epochs instead of 10, and each distance divided by its
-    median instead of centred and divided by its interquartile range
-    (``distance_scale``). Mean ROC AUC of the one-seed runs: ReLU, 10 epochs,
-    interquartile ranges (the earlier defaults) 0.730; tanh, 10 epochs 0.740
-    and 0.744; then medians 0.748 and 0.750; tanh, 20 epochs, medians 0.755
-    and 0.761 (40 epochs: 0.756). What did not pay there: shorter training
-    (ReLU, 3 epochs: 0.697 against 0.730), a wider code (a third of the
-    features: 0.747 against 0.748), feature bagging (five ReLU autoencoders
-    on random halves of the columns: 0.719 against 0.723 for the first alone)
-    and a seed ensemble (five ELU autoencoders: 0.741 against 0.734 for one),
-    both at five times the fit time.
-    Two more table defaults were then chosen for the mean rank among the
-    page's six columns (IsolationForest's 2.72 there, against this
-    detector's 2.89 with one autoencoder and weight 1): three autoencoders
-    of the default network, seeded apart, their scores averaged
-    (``n_autoencoders``), and the reconstruction error weighed 1.5 against
-    the code's 1 (``error_weight``). Five seeds of the default network, each
-    ensemble of three among them scored as the page scores three seeds:
-    mean ROC AUC 0.7563 and mean rank 2.92 for one autoencoder with weight
-    1, 0.7590 and 2.81 for three, 0.7600 and 2.64 (IsolationForest 2.78)
-    for three with weight 1.5; with weight 1.25 three tie IsolationForest
-    (2.72 each), with 1.75 they trail it (2.75 against 2.72): the rank rests
-    on a few tables where the columns lie within 0.01 of each other. The
-    page's own run (three seeds of the ensemble) measured 0.7619 and 2.72,
-    tied with IsolationForest's 2.72 (0.7492). What did not pay, against the same three
-    (seeds 0 to 2, weight 1.5: 0.7621, rank 2.64): each autoencoder on a
-    random half of the rows (0.7535, rank 2.78), swap noise instead of
-    gaussian (0.7580, rank 2.89), no compression of the scaled columns
-    (stopped after 9 tables, lower on 5 of them: annthyroid 0.851 against
-    0.887), a third distance, of the scaled row from the medians (0.7577
-    against 0.7600, three seeds of five), and a moving average of the
-    weights (``autoencoder__optimizer__use_ema=True``, momentum 0.99: 0.7524
-    against the page's 0.7619, seeds 0 to 2; Keras' average starts from the
-    first step's weights, and a small table's few hundred steps do not wash them
-    out: vowels 0.689 against 0.818).
-    The measured page is ``benchmarks/results/adbench.md``. Trained on clean
-    data only, this is novelty
-    detection: score new samples with ``score_samples``, ``decision_function``
-    or ``predict``. Trained on data that contains outliers, ``fit_predict``
-    flags them (outlier detection); the autoencoder should then be small
-    enough not to learn the outliers too (``support_fraction`` below 1
-    estimates the code statistics robustly).
+    Raw tables are taken as IsolationForest takes them: the detector scales the
+    columns itself, robustly (``scaler``), and sizes its default network, its
+    training and its ensemble (``n_autoencoders``) from the number of
+    features. Trained on clean data only, it is a novelty detector: score new
+    samples with ``score_samples``, ``decision_function`` or ``predict``.
+    Trained on data that contains outliers, ``fit_predict`` flags them
+    (outlier detection).
+
+    Read more in the :ref:`User Guide <anomaly>`.
 
     Parameters
     ----------
     autoencoder : estimator or None, default=None
-        The autoencoder to train: a :class:`~skdae.DenoisingAutoencoder` or
-        :class:`~skdae.ConvDenoisingAutoencoder`. With
-        ``score_method="standardized"`` it needs ``fit``, ``transform`` (the
-        codes) and a way back to the input: ``denoise``, or
-        ``inverse_transform`` of the codes (so
-        :class:`~sklearn.decomposition.PCA` works too); a ``ValueError`` at
-        fit says which is missing. With ``score_method="reconstruction"`` any
-        estimator with ``fit`` and ``score_samples`` works (the detector reads
-        ``n_features_in_`` from it when it has one, else from ``X``). It is
-        cloned, never changed; an autoencoder with ``transform_mode="denoise"``
-        is fitted in ``"code"`` mode (the code distance is measured on codes,
-        never on reconstructions). None means
-        ``DenoisingAutoencoder(hidden_layer_sizes="auto", activation="auto",
-        epochs="auto", batch_size="auto")``, whose ``"auto"`` values the
-        detector resolves at fit from the number of features
-        (``skdae.outlier.auto_parameters``): for images (256 features or
-        more) ``(256, 64)`` ReLU units, 50 epochs, batches of 128; for a
-        table of ``d`` columns a hidden layer of ``2d`` tanh units (16 to 128)
-        and a code of ``d // 6`` (at least 2), 20 epochs, batches of 256.
-        Prefer a bottleneck for anomaly detection: an autoencoder
-        whose code is as wide as its input (as DenoisingAutoencoder's own
-        default, made for denoising and features) learns to reconstruct
-        anomalies too. Its parameters are set and grid-searched as
-        ``autoencoder__epochs``, ``autoencoder__noise__noise_factor``, ...,
-        also while it is None (the default autoencoder is created first).
+        The autoencoder to train, cloned (never changed): a
+        :class:`~skdae.DenoisingAutoencoder`, a
+        :class:`~skdae.ConvDenoisingAutoencoder`, or any estimator with
+        ``fit``, ``transform`` (the codes) and ``denoise`` or
+        ``inverse_transform`` (such as :class:`~sklearn.decomposition.PCA`);
+        with ``score_method="reconstruction"``, any estimator with ``fit`` and
+        ``score_samples``. One with ``transform_mode="denoise"`` is fitted in
+        ``"code"`` mode. None means ``DenoisingAutoencoder(
+        hidden_layer_sizes="auto", activation="auto", epochs="auto",
+        batch_size="auto")``, resolved at fit by
+        ``skdae.outlier.auto_parameters``: for 256 features or more,
+        ``(256, 64)`` ReLU units, 50 epochs, batches of 128; for ``d``
+        columns, ``(2d, d // 6)`` tanh units (see
+        ``skdae.outlier.default_hidden_layer_sizes``), 20 epochs, batches of
+        256. Its parameters are set as ``autoencoder__<name>``, also while it
+        is None.
     scaler : {"auto", "robust"} or None, default="auto"
-        How the columns are scaled before the autoencoder (and in every
-        score). ``"robust"``: a :class:`~sklearn.preprocessing.RobustScaler`
-        fitted on the training rows (at most 100,000, evenly spaced), kept as
-        ``scaler_``: each column centred on its median and divided by its
-        interquartile range over 1.349 (the standard deviation of normal
-        data), or by its standard deviation where the interquartile range is
-        0 (binary flags, mostly-zero counts), or by 1 if constant; the
-        outliers to be found do not move these, as they move a mean and a
-        standard deviation. Each scaled value ``z`` is then compressed to
-        ``sign(z) * log(1 + |z|)``: the order of the values is kept, but a
-        value a thousand interquartile ranges out (a heavy-tailed column)
-        weighs about 7 in training, not a thousand. Sparse input is not
-        centred (it stays sparse).
+        How the columns are scaled before the autoencoder and in every score.
+        ``"robust"``: each column centred on its median (not for sparse input)
+        and divided by its interquartile range over 1.349 (by its standard
+        deviation where that range is 0, by 1 if constant), learned on up to
+        100,000 evenly spaced training rows and kept as ``scaler_``; each
+        scaled value ``z`` is then compressed to ``sign(z) * log(1 + |z|)``.
         ``"auto"``: ``"robust"`` for tables (fewer than 256 features and not a
-        :class:`~skdae.ConvDenoisingAutoencoder`), none for images, whose
-        pixels share one scale. None: the data as given.
+        :class:`~skdae.ConvDenoisingAutoencoder`), None for images. None: the
+        data as given.
     score_method : {"standardized", "reconstruction"}, default="standardized"
         How a sample is scored (higher is more typical).
 
-        - ``"standardized"``: two distances from the training samples, each
-          scaled by its values over the training samples so that both weigh
-          alike (``distance_scale``), and the score is minus their sum. One
-          is the reconstruction error with each feature's squared error
-          divided by that feature's error variance over the
-          training samples (an error where the autoencoder is usually exact
-          counts more than one where it is usually loose); the other is the
-          Mahalanobis distance of the code (``transform(X)``) from the training
-          codes (a sample the autoencoder reconstructs well but encodes unlike
-          any training sample is unusual too). It is the autoencoder's analogue
-          of :meth:`sklearn.decomposition.PCA.score_samples`, whose likelihood
-          also adds a distance within the learned subspace to the residual.
-          It needs ``transform`` and ``denoise`` (or ``inverse_transform``)
-          on the autoencoder. Codes and
-          reconstructions come from one encoding when the autoencoder decodes
-          its codes (``inverse_transform``); a convolutional one with skip
-          connections encodes twice (``transform``, then ``denoise``).
+        - ``"standardized"``: minus the weighted sum (``error_weight``) of two
+          distances, each scaled by its values over the training samples
+          (``distance_scale``): the reconstruction error, each feature's
+          squared error divided by its variance over the training samples,
+          and the Mahalanobis distance of the code (``transform(X)``) from the
+          training codes.
         - ``"reconstruction"``: the autoencoder's own ``score_samples``, minus
           the mean squared reconstruction error.
-
-        On one-class Fashion-MNIST (``benchmarks/results/novelty.md``), the
-        standardized score raises the mean ROC AUC of the default autoencoder
-        above IsolationForest's and PCA's, where the plain reconstruction error
-        stays below them.
     distance_scale : {"auto", "median", "iqr"}, default="auto"
-        How the standardized score makes its two distances comparable
-        (``score_method="standardized"``).
-
-        - ``"median"``: each distance divided by its median over the training
-          samples (by its mean where the median is 0): a typical training
-          sample scores 1 on each, and a sample twice as far as typical in
-          either counts as much.
-        - ``"iqr"``: each distance centred on its median and divided by its
-          interquartile range over the training samples: both spread alike.
-        - ``"auto"``: ``"median"`` for tables (fewer than 256 features and not
-          a :class:`~skdae.ConvDenoisingAutoencoder`), ``"iqr"`` for images.
-
-        Measured: on the ADBench tables (tanh, 10 epochs, seeds 0 and 1) mean
-        ROC AUC 0.748 and 0.750 with medians against 0.740 and 0.744 with
-        interquartile ranges; on one-class MNIST (classes 8 and 2, 2,000
-        training images, one seed) the conv detector scored 0.912 and 0.942
-        with interquartile ranges against 0.854 and 0.921 with medians, the
-        dense default 0.839 and 0.889 against 0.837 and 0.897.
-    error_weight : float or "auto", default="auto"
-        Weight of the reconstruction error's standardized distance in the
-        standardized score, against 1 for the code's: the score is minus
-        ``error_weight * error + code``. ``"auto"``: 1.5 for the default
-        network (``hidden_layer_sizes="auto"``, as with ``autoencoder=None``)
-        on a table, 1 otherwise (images, or a network of your own). Measured
-        on the ADBench tables (five seeds of the default network, one
-        autoencoder each): mean rank among the page's six columns 2.91 with
-        weight 1, 2.79 with 1.5, 2.79 with 2 and 3.14 with 5 (mean ROC AUC
-        0.756, 0.758, 0.756, 0.742).
-    n_autoencoders : int or "auto", default="auto"
-        How many autoencoders are trained, each a clone of ``autoencoder``
-        seeded apart (their ``random_state`` values drawn from the
-        autoencoder's own, or each None when it is None), on the same
-        scaled columns; a sample's score is the mean of their scores (each
-        standardized on its own training scores), so that no single
-        network's initialization decides the ranking. More than one keeps
-        them as ``estimators_``, one-autoencoder detectors. ``"auto"``: 3
-        for the default network on a table, 1 otherwise. It multiplies the
-        fit and score time.
+        How the two distances of ``score_method="standardized"`` are made
+        comparable. ``"median"``: each divided by its median over the training
+        samples (by its mean where the median is 0). ``"iqr"``: each centred
+        on its median and divided by its interquartile range. ``"auto"``:
+        ``"median"`` for tables, ``"iqr"`` for images.
+    error_weight : float >= 0 or "auto", default="auto"
+        Weight of the reconstruction error's distance against 1 for the
+        code's: the standardized score is minus ``error_weight * error +
+        code``. ``"auto"``: 1.5 for the default network
+        (``hidden_layer_sizes="auto"``) on a table, 1 otherwise.
+    n_autoencoders : int >= 1 or "auto", default="auto"
+        Autoencoders trained on the same scaled columns, clones of
+        ``autoencoder`` seeded apart (their ``random_state`` values drawn
+        from the autoencoder's own, each None when it is None); a sample's
+        score is the mean of their scores. More than one are kept as
+        ``estimators_``. ``"auto"``: 3 for the default network on a table, 1
+        otherwise. Fit and score time grow in proportion.
     support_fraction : float in (0, 1], default=1.0
         Share of the training codes from which their mean and covariance are
-        estimated (``score_method="standardized"``). 1.0: every code. Below
-        1: first from all codes, then twice from this share of the codes
-        closest to the last estimate (the reweighting steps of a minimum
-        covariance determinant, as in
-        :class:`~sklearn.covariance.EllipticEnvelope`), so that outliers in the
-        training data do not widen the covariance that measures them. On the
-        ADBench tables (with the earlier ReLU, 10-epoch, interquartile-range
-        defaults) 0.9 and 1.0 give the same mean ROC AUC (0.734, three
-        seeds; annthyroid 0.87 against 0.84, Wilt 0.64 against 0.66), and on
-        clean training data (novelty detection) 0.9 scored lower (0.91
-        against 0.93 on a Fashion-MNIST class).
-    contamination : "auto" or float, default="auto"
+        estimated (``score_method="standardized"``). 1.0: every code. Below 1:
+        estimated again, twice, from this share of the codes closest to the
+        last estimate (the reweighting steps of a minimum covariance
+        determinant, as in :class:`~sklearn.covariance.EllipticEnvelope`), so
+        that outliers in the training data do not widen the covariance.
+    contamination : "auto" or float in (0, 0.5], default="auto"
         Expected proportion of outliers in the training data; it sets the
-        threshold ``offset_`` from the scores of the training samples.
-
-        - a float in (0, 0.5]: ``offset_`` is that percentile of the training
-          scores, so this share of the training samples is flagged (as
-          IsolationForest does).
-        - ``"auto"``: Tukey's boxplot rule, which assumes no proportion.
-          A sample is an outlier when its score lies more than 1.5
-          interquartile ranges below the first quartile of the training
-          scores: ``offset_ = Q1 - 1.5 * (Q3 - Q1)``. A reconstruction error
-          has no natural scale, so no fixed offset (as IsolationForest's -0.5)
-          could serve every dataset.
-
-        The autoencoder reconstructs its own training samples better than
-        new ones, so on new data from the same distribution a threshold from
-        training scores flags somewhat more samples than on the training data.
+        threshold ``offset_`` from the training scores. A float: ``offset_`` is
+        that percentile of the training scores, as in IsolationForest.
+        ``"auto"``: Tukey's rule, ``offset_ = Q1 - 1.5 * (Q3 - Q1)`` of the
+        training scores, which assumes no proportion.
 
     Attributes
     ----------
