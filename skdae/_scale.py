@@ -37,6 +37,8 @@ class DataScaleWarning(UserWarning):
     message says what to do: usually scale the data (``X / 255``, or a scaler
     before the autoencoder in a Pipeline).
 
+    Read more in the :ref:`User Guide <noise>`.
+
     Examples
     --------
     >>> import warnings

@@ -37,22 +37,18 @@ class ConvDenoisingAutoencoder(BaseDenoisingAutoencoder):
     For photos, the choices of modern CNN denoisers are parameters:
     ``residual=True`` (the network estimates the noise and subtracts it),
     ``batch_norm=True``, ``skip_connections=True`` (a U-Net), and
-    ``downsampling=None`` (depth at full resolution, as DnCNN). The photo
-    example of the gallery and ``benchmarks/photos.py`` use
-    ``filters=(32, 64, 128), skip_connections=True, residual=True`` (batch
-    normalization slowed it down: 26.0 dB against 29.1 dB on Set12 at σ=25
-    after 4 minutes of training on a CPU).
+    ``downsampling=None`` (depth at full resolution, as DnCNN).
 
-    Flat input without ``image_shape`` is read as one-row, one-channel images
-    of shape ``(1, n_features, 1)``, so generic 2-D data still fits (with 1-D
-    convolutions along the features). A warning says so when ``n_features`` is a
-    perfect square, which suggests images: pass ``image_shape`` then.
+    Read more in the :ref:`User Guide <models>`.
 
     Parameters
     ----------
     image_shape : tuple of int or None, default=None
         ``(h, w)`` or ``(h, w, c)`` of flat input samples. Ignored for image input
-        of 3 or 4 dimensions, except that it must then match.
+        of 3 or 4 dimensions, except that it must then match. Flat input
+        without it is read as one-row, one-channel images ``(1, n_features,
+        1)`` (1-D convolutions along the features), with a warning when
+        ``n_features`` is a perfect square.
     filters : array-like of int, default=(32, 32)
         Filters of the convolution of each encoder level; the decoder uses them in
         reverse order.

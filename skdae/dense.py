@@ -11,9 +11,7 @@ from sklearn.utils._param_validation import Interval
 from ._base import BaseDenoisingAutoencoder
 
 #: The regularization of the codes' whitening: ``eps`` over the mean eigenvalue
-#: of their covariance. On Fashion-MNIST codes (benchmarks/defaults.py),
-#: LogisticRegression() converged in 79-82 iterations at 10 and at 30, and not
-#: within 100 on the raw, standardized or max-scaled codes.
+#: of their covariance (why 10: the models guide, "Why these defaults").
 WHITENING_SHRINKAGE = 10.0
 
 
@@ -26,14 +24,14 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
     (feature extraction), ``inverse_transform`` decodes codes back to input space,
     ``denoise`` reconstructs data, and ``score`` is minus the reconstruction MSE.
 
+    Read more in the :ref:`User Guide <models>`.
+
     Parameters
     ----------
     hidden_layer_sizes : array-like of int, default=(1024,)
         Units of the encoder's Dense layers; the last one is the code. The decoder
         mirrors the encoder. The default is a shallow, over-complete autoencoder
-        (a code wider than most inputs): on Fashion-MNIST it both denoises and
-        feeds a linear classifier better than the deeper, narrower
-        ``(256, 64)`` (see the benchmarks). ``(128,)`` is a small shallow one,
+        (a code wider than most inputs); ``(128,)`` is a small shallow one,
         ``(392, 196)`` on 784 pixels the deep 784-392-196-392-784 one.
     activation : str or callable, default="relu"
         Activation of the hidden layers and the code (a Keras activation).
@@ -59,11 +57,8 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         ``partial_fit``: centred, then multiplied by
         ``(C + eps I) ** -0.5``, where ``C`` is their covariance and ``eps`` is
         10 times its mean eigenvalue (a mild whitening, which shrinks the few
-        dominant directions most). Linear models then converge on them:
-        ``LogisticRegression()`` converges in its 100 iterations on
-        Fashion-MNIST codes, at a higher accuracy than on the raw codes (see
-        the benchmarks). ``inverse_transform`` undoes it, and ``denoise`` does
-        not use it. False: the encoder's outputs as they are.
+        dominant directions most). ``inverse_transform`` undoes it, and
+        ``denoise`` does not use it. False: the encoder's outputs as they are.
     loss : str or keras.losses.Loss, default="mse"
         Training loss.
     optimizer : str or keras.optimizers.Optimizer, default="adam"

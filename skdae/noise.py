@@ -404,6 +404,8 @@ class NoiseInjector(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     applied inside the Keras model, freshly drawn for every batch, at training only
     (see :meth:`as_layer`).
 
+    Read more in the :ref:`User Guide <noise>`.
+
     Parameters
     ----------
     kind : {"gaussian", "masking", "salt_pepper", "block", "swap"}, \
