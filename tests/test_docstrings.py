@@ -108,9 +108,10 @@ def test_class_docstring_links_its_user_guide_page(cls):
 
 @pytest.mark.parametrize("cls", PUBLIC_CLASSES, ids=lambda c: c.__name__)
 def test_class_summary_is_short(cls):
-    """What the class does, before its Parameters: 25 lines at most."""
+    """What the class does, before its Parameters (or its first section): 25
+    lines at most."""
     doc = inspect.getdoc(cls)
-    summary = doc.split("\nParameters\n----------\n", 1)[0].rstrip()
+    summary = re.split(r"\n\w[\w ]*\n-{3,}\n", doc, maxsplit=1)[0].rstrip()
     n_lines = len(summary.splitlines())
     assert n_lines <= SUMMARY_LINES, (
         f"{cls.__name__}'s summary runs {n_lines} lines; the why goes to its "
