@@ -608,12 +608,13 @@ keras.utils.PyDataset
         inputs = keras.Input(self.sample_shape_, name="input")
         # Missing entries (NaN) enter as masking noise's hidden entries do.
         filled = FillMissing(name="fill_missing")(inputs)
-        noisy = self.noise_.as_layer(seed=new_seed())(filled)
+        noisy = self._corrupted(self.noise_.as_layer(seed=new_seed()), filled)
         outputs = self._compose(noisy, encoder, decoder)
         model = keras.Model(inputs, outputs, name=type(self).__name__.lower())
         compile_kwargs = keras_params.compile_arguments(self.get_params())
         # "mse" counts the observed entries of the target only (NaN: no target).
-        compile_kwargs["loss"] = masked_loss(compile_kwargs["loss"])
+        loss = masked_loss(compile_kwargs["loss"])
+        compile_kwargs["loss"] = self._training_loss(loss)
         if self.precision_ == "mixed_float16":  # keep small float16 gradients
             compile_kwargs["optimizer"] = keras.optimizers.LossScaleOptimizer(
                 compile_kwargs["optimizer"]
@@ -632,6 +633,14 @@ keras.utils.PyDataset
     def _compose(self, inputs, encoder, decoder):
         """The reconstruction of ``inputs`` by the two networks."""
         return decoder(encoder(inputs))
+
+    def _corrupted(self, noise, inputs):
+        """What the encoder reads: ``inputs`` through the ``noise`` layer."""
+        return noise(inputs)
+
+    def _training_loss(self, loss):
+        """The loss compiled into ``model_`` (``loss`` with missing entries masked)."""
+        return loss
 
     def _weight_kwargs(self, new_seed, dtype=None):
         """Initializer, weight penalties and dtype policy (``precision_`` unless

@@ -18,11 +18,12 @@ import scipy.sparse as sp
 from scipy.linalg import pinvh
 from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.preprocessing import RobustScaler
-from sklearn.utils import _safe_indexing, check_random_state, gen_batches, get_tags
+from sklearn.utils import _safe_indexing, gen_batches, get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
 
 from ._data import INFERENCE_VALUES
+from ._ensemble import fit_members, member_seeds, seeded_members
 from ._meta import AutoencoderMetaMixin
 from .conv import ConvDenoisingAutoencoder
 from .dense import DenoisingAutoencoder
@@ -198,11 +199,12 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         (``hidden_layer_sizes="auto"``) on a table, 1 otherwise.
     n_autoencoders : int >= 1 or "auto", default="auto"
         Autoencoders trained on the same scaled columns, clones of
-        ``autoencoder`` seeded apart (their ``random_state`` values drawn
-        from the autoencoder's own, each None when it is None); a sample's
-        score is the mean of their scores. More than one are kept as
-        ``estimators_``. ``"auto"``: 3 for the default network on a table, 1
-        otherwise. Fit and score time grow in proportion.
+        ``autoencoder`` seeded apart (see ``random_state``); a sample's score
+        is the mean of their scores. More than one are kept as
+        ``estimators_``. Dense autoencoders train together, as parallel
+        branches of one Keras model, one step for all on each batch; others
+        one after the other. ``"auto"``: 3 for the default network on a
+        table, 1 otherwise.
     support_fraction : float in (0, 1], default=1.0
         Share of the training codes from which their mean and covariance are
         estimated (``score_method="standardized"``). 1.0: every code. Below 1:
@@ -210,6 +212,11 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         last estimate (the reweighting steps of a minimum covariance
         determinant, as in :class:`~sklearn.covariance.EllipticEnvelope`), so
         that outliers in the training data do not widen the covariance.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the autoencoders when ``autoencoder`` has no ``random_state`` of
+        its own (None). The first autoencoder is seeded as a lone one would be
+        (an integer stays itself), the others from the first. None: the
+        autoencoder's own, or fresh seeds on every fit.
     contamination : "auto" or float in (0, 0.5], default="auto"
         Expected proportion of outliers in the training data; it sets the
         threshold ``offset_`` from the training scores. A float: ``offset_`` is
@@ -299,6 +306,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
             StrOptions({"auto"}),
             Interval(Real, 0, 0.5, closed="right"),
         ],
+        "random_state": ["random_state"],
     }
 
     def __init__(
@@ -312,6 +320,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         n_autoencoders="auto",
         support_fraction=1.0,
         contamination="auto",
+        random_state=None,
     ):
         self.autoencoder = autoencoder
         self.scaler = scaler
@@ -321,6 +330,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         self.error_weight = error_weight
         self.n_autoencoders = n_autoencoders
         self.contamination = contamination
+        self.random_state = random_state
 
     _default_autoencoder = staticmethod(default_autoencoder)
 
@@ -372,41 +382,31 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
             return TABLE_AUTOENCODERS if self._default_table(n_features) else 1
         return int(self.n_autoencoders)
 
-    def _members(self, n_features, n_models):
-        """Unfitted one-autoencoder detectors of the ensemble, seeded apart.
+    def _members(self, n_features, autoencoders, scaled):
+        """The ensemble's one-autoencoder detectors, one per fitted autoencoder.
 
         Each is this detector with one autoencoder, no scaler (it is given the
-        scaled columns) and the ``"auto"`` values resolved; the autoencoders'
-        ``random_state`` values are drawn from the autoencoder's own (each None
-        when it is None).
+        scaled columns) and the ``"auto"`` values resolved.
         """
-        autoencoder = self._autoencoder()
-        state = autoencoder.get_params(deep=False).get("random_state")
-        seeds = [None] * n_models
-        if state is not None:
-            seeds = (
-                check_random_state(state)
-                .randint(np.iinfo(np.int32).max, size=n_models)
-                .tolist()
-            )
-        members = []
-        for seed in seeds:
-            member = clone(autoencoder)
-            if "random_state" in member.get_params(deep=False):
-                member.set_params(random_state=seed)
-            members.append(
-                AutoencoderOutlierDetector(
-                    member,
-                    scaler=None,
-                    score_method=self.score_method,
-                    distance_scale=self._distance_scale(n_features),
-                    error_weight=self._error_weight(n_features),
-                    n_autoencoders=1,
-                    support_fraction=self.support_fraction,
-                    contamination=self.contamination,
-                )
-            )
-        return members
+        return [
+            AutoencoderOutlierDetector(
+                clone(self._autoencoder()),
+                scaler=None,
+                score_method=self.score_method,
+                distance_scale=self._distance_scale(n_features),
+                error_weight=self._error_weight(n_features),
+                n_autoencoders=1,
+                support_fraction=self.support_fraction,
+                contamination=self.contamination,
+            )._set_autoencoder(autoencoder, scaled, scaled)
+            for autoencoder in autoencoders
+        ]
+
+    def _autoencoders(self, n_features, n_models):
+        """The ``n_models`` unfitted autoencoders, seeded by :func:`member_seeds`."""
+        template = self._new_autoencoder(n_features)
+        own = template.get_params(deep=False).get("random_state")
+        return seeded_members(template, member_seeds(own, self.random_state, n_models))
 
     def _new_autoencoder(self, n_features):
         """A clone of the autoencoder, ready to fit on ``n_features`` features."""
@@ -462,15 +462,17 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         if self._scales(n_features):
             self.scaler_ = _fit_robust_scaler(X)
         n_models = self._n_autoencoders(n_features)
+        scaled = self._scaled(X)
+        autoencoders = fit_members(self._autoencoders(n_features, n_models), scaled)
         if n_models > 1:
-            scaled = self._scaled(X)
-            self.estimators_ = [
-                member.fit(scaled) for member in self._members(n_features, n_models)
-            ]
-            self.autoencoder_ = self.estimators_[0].autoencoder_
-        else:
-            self.autoencoder_ = self._new_autoencoder(n_features)
-            self.autoencoder_.fit(self._scaled(X))
+            self.estimators_ = self._members(n_features, autoencoders, scaled)
+        return self._set_autoencoder(autoencoders[0], X, scaled)
+
+    def _set_autoencoder(self, autoencoder, X, scaled):
+        """Take the fitted ``autoencoder`` (of ``scaled``, ``X`` scaled); learn
+        the score's statistics and the threshold from ``X``."""
+        self.autoencoder_ = autoencoder
+        n_features = int(np.prod(np.shape(X)[1:])) if np.ndim(X) > 1 else 1
         self.n_features_in_ = getattr(self.autoencoder_, "n_features_in_", n_features)
         if hasattr(self.autoencoder_, "feature_names_in_"):
             self.feature_names_in_ = self.autoencoder_.feature_names_in_
@@ -478,12 +480,12 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
             self.feature_names_in_ = np.asarray(X.columns, dtype=object)
         elif hasattr(self, "feature_names_in_"):
             del self.feature_names_in_
-        if n_models > 1:
+        if hasattr(self, "estimators_"):
             scores = self._ensemble_score(scaled)
         elif self.score_method == "standardized":
             scores = self._fit_standardized_score(X)
         else:
-            scores = self.autoencoder_.score_samples(self._scaled(X))
+            scores = self.autoencoder_.score_samples(scaled)
         if self.contamination == "auto":
             q1, q3 = np.percentile(scores, [25.0, 75.0])
             self.offset_ = float(q1 - TUKEY_K * (q3 - q1))
