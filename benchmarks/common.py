@@ -5,6 +5,8 @@
   through Keras.
 - :func:`gaussian` and :func:`corrupt`: the benchmarks' common noise,
   gaussian σ = 0.4 clipped to [0, 1], and one seeded draw of any injector.
+- :func:`pmlb` reads a PMLB table of the shared data; :func:`flat` makes images
+  rows; :func:`epoch_timer` times each epoch of a fit.
 - :class:`UntrainedAutoencoder`: the control for training, a
   ``DenoisingAutoencoder`` whose ``fit`` builds the network and never trains it.
 - :func:`main` runs a script's ``run(quick)`` and writes what it returns as
@@ -35,6 +37,9 @@ from skdae import DenoisingAutoencoder  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DATASETS = HERE.parents[1] / "shared" / "data" / "keras" / "datasets"
+#: The shared tables: GAIN's (``gain/<name>.csv``) and PMLB's (``pmlb/<name>.tsv.gz``).
+TABULAR = HERE.parents[1] / "shared" / "data" / "tabular"
+PMLB = TABULAR / "pmlb"
 #: The benchmarks' noise: gaussian σ=0.4 clipped to [0, 1]; test draws use seed 0,
 #: the fixed noisy copies of the training set (the seed scripts' way) seed 1.
 SIGMA, SEED, COPY_SEED = 0.4, 0, 1
@@ -127,10 +132,10 @@ def pca_denoise(noisy_train, noisy_test, n_components=64):
     """
     from sklearn.decomposition import PCA
 
-    flat = noisy_train.reshape(len(noisy_train), -1)
-    pca = PCA(min(n_components, len(flat)), random_state=SEED)
-    _, seconds = timed(lambda: pca.fit(flat))
-    out = pca.inverse_transform(pca.transform(noisy_test.reshape(len(noisy_test), -1)))
+    rows = flat(noisy_train)
+    pca = PCA(min(n_components, len(rows)), random_state=SEED)
+    _, seconds = timed(lambda: pca.fit(rows))
+    out = pca.inverse_transform(pca.transform(flat(noisy_test)))
     return out.reshape(noisy_test.shape), seconds
 
 
@@ -146,6 +151,21 @@ class UntrainedAutoencoder(DenoisingAutoencoder):
 
     def fit(self, X, y=None):
         return self.initialize(X)
+
+
+def flat(images):
+    """Images ``(n, ...)`` as rows ``(n, n_features)``."""
+    return images.reshape(len(images), -1)
+
+
+def pmlb(name, dtype="float32", folder=PMLB):
+    """The PMLB table ``<folder>/<name>.tsv.gz``: its columns as ``dtype``, and
+    its ``target`` column. Returns ``X, y``."""
+    import pandas as pd
+
+    frame = pd.read_csv(Path(folder) / f"{name}.tsv.gz", sep="\t")
+    y = frame.pop("target").to_numpy()
+    return frame.to_numpy(dtype), y
 
 
 def epoch_timer():

@@ -36,7 +36,6 @@ from skdae import AutoencoderImputer
 from skdae.impute import DEFAULT_AUTOENCODER, default_batch_size
 
 TITLE = "Imputation of missing values"
-TABULAR = common.HERE.parents[1] / "shared" / "data" / "tabular"
 GAIN_TABLES = ("spam", "letter")
 PMLB_TABLES = ("magic", "pendigits", "satimage", "optdigits")
 #: Rows of every table, except GAIN's spam and letter at MCAR 20 % (the goals),
@@ -58,12 +57,10 @@ def load(name, quick, seed, whole=False):
     Subsampled to :data:`MAX_ROWS` random rows unless ``whole``.
     """
     if name in GAIN_TABLES:
-        X = pd.read_csv(TABULAR / "gain" / f"{name}.csv").to_numpy(np.float64)
+        X = pd.read_csv(common.TABULAR / "gain" / f"{name}.csv").to_numpy(np.float64)
         y = None
     else:
-        frame = pd.read_csv(TABULAR / "pmlb" / f"{name}.tsv.gz", sep="\t")
-        y = frame.pop("target").to_numpy()
-        X = frame.to_numpy(np.float64)
+        X, y = common.pmlb(name, np.float64)
     limit = QUICK_ROWS if quick else (None if whole else MAX_ROWS)
     if limit is not None and len(X) > limit:
         rows = np.sort(np.random.default_rng(seed).permutation(len(X))[:limit])

@@ -114,8 +114,8 @@ def run(quick):
     dense = DenoisingAutoencoder(noise=common.gaussian(), random_state=common.SEED)
     if quick:
         dense.set_params(epochs=1)
-    _, seconds = common.timed(lambda: dense.fit(_flat(x_train)))
-    out = dense.denoise(_flat(noisy_test))
+    _, seconds = common.timed(lambda: dense.fit(common.flat(x_train)))
+    out = dense.denoise(common.flat(noisy_test))
     bound = DENSE_VS_PCA_GOAL * pca_mse
     add(
         f"DenoisingAutoencoder() defaults: hidden_layer_sizes="
@@ -164,10 +164,6 @@ def run(quick):
             _plot(seed_curve, conv_curve, pca_mse),
         ]
     )
-
-
-def _flat(images):
-    return images.reshape(len(images), -1)
 
 
 def _s(seconds):

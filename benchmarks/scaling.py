@@ -11,7 +11,6 @@ Goal: the time per image at each size within 15 % of that at 10,000 images.
 """
 
 import statistics
-import time
 
 import common
 from skdae import ConvDenoisingAutoencoder
@@ -21,22 +20,6 @@ SIZES, EPOCHS, REPEATS = (10_000, 30_000, 60_000), 3, 3
 TOLERANCE = 0.15
 
 
-def epoch_timer():
-    """A Keras callback, and the list of epoch wall seconds it fills."""
-    import keras
-
-    seconds = []
-
-    def begin(epoch, logs):
-        seconds.append(-time.perf_counter())
-
-    def end(epoch, logs):
-        seconds[-1] += time.perf_counter()
-
-    callback = keras.callbacks.LambdaCallback(on_epoch_begin=begin, on_epoch_end=end)
-    return callback, seconds
-
-
 def run(quick):
     x_train, _, x_test, _ = common.fashion_mnist(quick=quick)
     noisy_test = common.corrupt(common.gaussian(), x_test)
@@ -44,13 +27,14 @@ def run(quick):
     epochs, repeats = (1, 1) if quick else (EPOCHS, REPEATS)
     rows, reference = [], None
     for n in sizes:
-        timer, seconds = epoch_timer()
+        timer = common.epoch_timer()
         model = ConvDenoisingAutoencoder(
             noise=common.gaussian(),
             epochs=epochs,
             callbacks=[timer],
             random_state=common.SEED,
         ).fit(x_train[:n])
+        seconds = timer.seconds
         per_image = statistics.median(seconds) / n
         reference = reference or per_image
         relative = per_image / reference

@@ -60,7 +60,9 @@ def run(quick):
         del noisy_copy
         images = isinstance(model, ConvDenoisingAutoencoder)
         train, test = (
-            (x_train, noisy_test) if images else (_flat(x_train), _flat(noisy_test))
+            (x_train, noisy_test)
+            if images
+            else (common.flat(x_train), common.flat(noisy_test))
         )
         model.set_params(random_state=common.SEED)
         _, seconds = common.timed(lambda model=model, train=train: model.fit(train))
@@ -84,10 +86,6 @@ def run(quick):
         "fitted on one fixed noisy copy of the training set (seed 1).\n\n"
         + common.table(["noise", "model", "test MSE", "PSNR dB", "fit s"], rows)
     )
-
-
-def _flat(images):
-    return images.reshape(len(images), -1)
 
 
 if __name__ == "__main__":

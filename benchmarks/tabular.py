@@ -33,10 +33,8 @@ mean over the tables, each network against its own untrained control.
 """
 
 import warnings
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from sklearn.base import clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -52,7 +50,6 @@ import common
 from skdae import DenoisingAutoencoder, NoiseInjector
 
 TITLE = "Tables: autoencoder codes for a classifier (PMLB)"
-PMLB = common.HERE.parents[1] / "shared" / "data" / "tabular" / "pmlb"
 #: Every classification table of the shared PMLB folder (537_houses is regression).
 TABLES = (
     "adult",
@@ -93,15 +90,13 @@ VARIANTS = {
 }
 
 
-def load(name, seed, *, quick=False, folder=PMLB):
+def load(name, seed, *, quick=False, folder=common.PMLB):
     """One table, split stratified and seeded: ``X_train, y_train, X_test, y_test``.
 
     At most :data:`N_TRAIN` training and :data:`N_TEST` test rows; a third of
     the rows for test when the table is smaller. Raw float32 columns.
     """
-    frame = pd.read_csv(Path(folder) / f"{name}.tsv.gz", sep="\t")
-    y = frame.pop("target").to_numpy()
-    X = frame.to_numpy("float32")
+    X, y = common.pmlb(name, "float32", folder)
     n_test = min(N_TEST, len(X) // 3)
     n_train = min(N_TRAIN, len(X) - n_test)
     if quick:

@@ -6,12 +6,13 @@ file runs in well under a minute and a half on two CPU cores.
 
 import math
 import warnings
+from functools import partial
 
 import keras
 import numpy as np
 import pytest
+from conftest import make_autoencoder
 from sklearn.base import clone
-from tiny import EAGER
 
 from skdae import ConvDenoisingAutoencoder, NoiseInjector
 from skdae.metrics import mse
@@ -19,18 +20,10 @@ from skdae.metrics import mse
 # Also run by CI on the other Keras backends (see .ci/run).
 pytestmark = pytest.mark.torch
 
-TINY = {
-    "filters": (4, 2),
-    "epochs": 1,
-    "batch_size": 64,
-    "run_eagerly": EAGER,
-    "random_state": 0,
-}
-
-
-def tiny(**params):
-    """A tiny, seeded ConvDenoisingAutoencoder; ``params`` override."""
-    return ConvDenoisingAutoencoder(**{**TINY, **params})
+#: A tiny, seeded ConvDenoisingAutoencoder; keyword arguments override.
+tiny = partial(
+    make_autoencoder, ConvDenoisingAutoencoder, filters=(4, 2), epochs=1, batch_size=64
+)
 
 
 def as_layout(images, layout):

@@ -1,9 +1,11 @@
 """Fitting from a keras.utils.PyDataset: batches read as they come, never all."""
 
+from functools import partial
+
 import keras
 import numpy as np
 import pytest
-from test_dense import memory_bound_off_torch, memory_mb
+from conftest import make_autoencoder, memory_bound_off_torch, memory_mb
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder
 
@@ -46,13 +48,7 @@ class RandomBatches(keras.utils.PyDataset):
         return np.random.default_rng(index).random(self.shape, dtype=np.float32)
 
 
-def small(cls=DenoisingAutoencoder, **params):
-    defaults = {"epochs": 2, "batch_size": 64, "shuffle": False, "random_state": 0}
-    if cls is DenoisingAutoencoder:
-        defaults["hidden_layer_sizes"] = (16,)
-    else:
-        defaults["filters"] = (4,)
-    return cls(**{**defaults, **params})
+small = partial(make_autoencoder, batch_size=64, shuffle=False)
 
 
 @pytest.mark.parametrize("cls", [DenoisingAutoencoder, ConvDenoisingAutoencoder])

@@ -2,17 +2,18 @@
 score, the scikit-learn tooling), on digits and small data."""
 
 import gc
+from functools import partial
 
 import keras
 import numpy as np
 import pytest
+from conftest import make_autoencoder, memory_bound_off_torch, memory_mb
 from sklearn.base import clone
 from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from tiny import EAGER
 
 from skdae import DenoisingAutoencoder, NoiseInjector
 from skdae.metrics import mse
@@ -21,16 +22,8 @@ from skdae.metrics import mse
 pytestmark = pytest.mark.torch
 
 
-def small(**params):
-    """A tiny, fast, seeded autoencoder."""
-    defaults = {
-        "hidden_layer_sizes": (16, 8),
-        "epochs": 3,
-        "batch_size": 64,
-        "random_state": 0,
-        "run_eagerly": EAGER,
-    }
-    return DenoisingAutoencoder(**{**defaults, **params})
+#: A tiny, fast, seeded autoencoder.
+small = partial(make_autoencoder, hidden_layer_sizes=(16, 8), epochs=3, batch_size=64)
 
 
 @pytest.fixture(scope="module")
@@ -199,27 +192,6 @@ def test_cross_val_score_of_the_bare_autoencoder(digits):
 def test_set_params_noise_while_noise_is_none():
     dae = DenoisingAutoencoder().set_params(noise__noise_factor=0.3)
     assert isinstance(dae.noise, NoiseInjector) and dae.noise.noise_factor == 0.3
-
-
-def memory_mb(field):
-    """``field`` of /proc/self/status (VmRSS, RssAnon) in MB, after a collection."""
-    gc.collect()
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    pytest.skip(f"no {field} in /proc/self/status")
-
-
-#: The resident-memory bounds are not checked on PyTorch (see the reason).
-memory_bound_off_torch = pytest.mark.skipif(
-    keras.backend.backend() == "torch",
-    reason="PyTorch's CPU allocator keeps and returns freed blocks at will: the "
-    "resident-memory growth of these fits measured -58 to +31 MB over four runs "
-    "(2026-11-29), and up to 21 MB, over the memmap bound, with the code before "
-    "that day; the streaming this checks is the same code on every backend and "
-    "is checked on TensorFlow",
-)
 
 
 def test_repeated_fits_do_not_grow_memory(digits):

@@ -1,10 +1,12 @@
 """AutoencoderImputer: a scikit-learn imputer built on DenoisingAutoencoder."""
 
 import pickle
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import make_autoencoder
 from sklearn.base import clone
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
@@ -14,22 +16,14 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
 from tiny import EAGER
 
-from skdae import AutoencoderImputer, DenoisingAutoencoder
+from skdae import AutoencoderImputer
 from skdae import impute as impute_module
 
 # Also run by CI on the other Keras backends (see .ci/run).
 pytestmark = pytest.mark.torch
 
 
-def small(**params):
-    return DenoisingAutoencoder(
-        **{
-            "hidden_layer_sizes": (16,),
-            "epochs": 3,
-            "run_eagerly": EAGER,
-            **params,
-        }
-    )
+small = partial(make_autoencoder, epochs=3, random_state=None)
 
 
 def imputer(**params):

@@ -1,11 +1,13 @@
 """Missing entries (NaN) in the autoencoders: training, inference, the masked loss."""
 
+from functools import partial
+
 import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import make_autoencoder
 from sklearn.utils import get_tags
-from tiny import EAGER
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, NoiseInjector
 from skdae.missing import (
@@ -20,16 +22,7 @@ from skdae.missing import (
 pytestmark = [pytest.mark.jax, pytest.mark.torch]
 
 
-def small(**params):
-    return DenoisingAutoencoder(
-        **{
-            "hidden_layer_sizes": (8,),
-            "epochs": 2,
-            "random_state": 0,
-            "run_eagerly": EAGER,
-            **params,
-        }
-    )
+small = partial(make_autoencoder, hidden_layer_sizes=(8,))
 
 
 @pytest.fixture(scope="module")
@@ -162,9 +155,7 @@ def test_conv_autoencoder_takes_missing_pixels():
     rng = np.random.default_rng(0)
     images = rng.random((16, 8, 8, 1)).astype("float32")
     images[rng.random(images.shape) < 0.2] = np.nan
-    cdae = ConvDenoisingAutoencoder(
-        filters=(4,), epochs=1, random_state=0, run_eagerly=EAGER
-    ).fit(images)
+    cdae = make_autoencoder(ConvDenoisingAutoencoder, epochs=1).fit(images)
     assert np.isfinite(cdae.history_["loss"]).all()
     assert np.isfinite(cdae.denoise(images)).all()
     assert np.isfinite(cdae.score_samples(images)).all()

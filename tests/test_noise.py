@@ -623,9 +623,12 @@ def test_non_numeric_clip_is_rejected_at_fit():
 
 
 def test_block_and_gaussian_accept_noise_factor_above_one():
-    X = np.ones((10, 25))
-    NoiseInjector("block", 3).fit(X)
-    NoiseInjector("gaussian", 3).fit(X)
+    """Above one, block's factor is a length in features and gaussian's a std."""
+    X = np.ones((400, 25))
+    block = NoiseInjector("block", 3, random_state=0).fit_transform(X)
+    assert_array_equal((block == 0).sum(axis=1), 3)  # a run of 3 features each
+    gaussian = NoiseInjector("gaussian", 3, random_state=0).fit_transform(X)
+    assert np.std(gaussian - X) == pytest.approx(3, rel=0.05)
 
 
 @pytest.mark.parametrize("image_shape", [(4, 4), (5, 5, 2), [6, 4]])

@@ -1,8 +1,11 @@
 """AutoencoderOutlierDetector: an outlier detector built on the autoencoders."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import make_autoencoder
 from sklearn.base import BaseEstimator, clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
@@ -20,10 +23,7 @@ from skdae import outlier as outlier_module
 pytestmark = pytest.mark.torch
 
 
-def small(**params):
-    return DenoisingAutoencoder(
-        **{"hidden_layer_sizes": (16,), "epochs": 3, "random_state": 0, **params}
-    )
+small = partial(make_autoencoder, epochs=3, run_eagerly=False)
 
 
 def scaled(detector, X):

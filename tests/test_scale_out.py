@@ -5,10 +5,12 @@ import os
 import subprocess
 import sys
 import textwrap
+from functools import partial
 
 import keras
 import numpy as np
 import pytest
+from conftest import make_autoencoder
 from sklearn.utils._param_validation import InvalidParameterError
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder, device
@@ -19,14 +21,7 @@ pytestmark = [pytest.mark.jax, pytest.mark.torch]
 BACKEND = keras.backend.backend()
 
 
-def small(cls=DenoisingAutoencoder, **params):
-    defaults = {"epochs": 2, "batch_size": 64, "random_state": 0}
-    if cls is DenoisingAutoencoder:
-        defaults["hidden_layer_sizes"] = (16,)
-    else:
-        defaults["filters"] = (4,)
-        defaults["image_shape"] = (8, 8)
-    return cls(**{**defaults, **params})
+small = partial(make_autoencoder, batch_size=64)
 
 
 # ------------------------------------------------------------------ precision
@@ -57,7 +52,8 @@ def test_unknown_precision_is_rejected_at_fit(digits):
 @pytest.mark.parametrize("precision", ["mixed_bfloat16", "mixed_float16"])
 def test_mixed_precision_computes_low_and_returns_float32(cls, precision, digits):
     X = digits[0][:256]
-    dae = small(cls, precision=precision).fit(X)
+    shape = {"image_shape": (8, 8)} if cls is ConvDenoisingAutoencoder else {}
+    dae = small(cls, precision=precision, **shape).fit(X)
     assert dae.precision_ == precision
     hidden = dae.encoder_.layers[1]
     assert hidden.compute_dtype == precision.removeprefix("mixed_")

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import memory_mb
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import roc_auc_score
-from test_dense import memory_mb
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder
 
