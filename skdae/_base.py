@@ -38,6 +38,7 @@ from sklearn.utils.validation import (
 
 from . import _keras_params as keras_params
 from ._data import (
+    SMALL_TENSOR_FEED_BYTES,
     ArrayBatches,
     DatasetBatches,
     inference_batch_size,
@@ -512,18 +513,17 @@ keras.utils.PyDataset
         The callbacks are the user's (``callbacks``, ``fit__callbacks``) and
         :meth:`_default_callbacks`; ``fit__*`` parameters are passed to
         ``keras.Model.fit``. The batches shuffle themselves, seeded, so Keras
-        does not. Data-parallel fits on TensorFlow read in-memory arrays from
-        one tensor (:meth:`ArrayBatches.tf_dataset`).
+        does not. On TensorFlow, in-memory arrays are read from one tensor
+        (:meth:`ArrayBatches.tf_dataset`) by data-parallel fits, and by others
+        where that copy is small (``skdae._data``).
         """
         params = self.get_params()
         callbacks = keras_params.callbacks(params)
         callbacks += self._default_callbacks(validation is not None)
         done = len(self.history_["loss"]) if warm and hasattr(self, "history_") else 0
         steps = None
-        if (
-            self.n_devices_ > 1
-            and isinstance(train, ArrayBatches)
-            and train.fits_in_a_tensor()
+        if isinstance(train, ArrayBatches) and train.fits_in_a_tensor(
+            None if self.n_devices_ > 1 else SMALL_TENSOR_FEED_BYTES
         ):
             steps = len(train)
             train = train.tf_dataset(repeat=True)

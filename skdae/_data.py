@@ -9,7 +9,9 @@ from the single-device one at its second epoch, and later fits in the process
 started elsewhere), so in-memory arrays up to :data:`TENSOR_FEED_BYTES` are
 copied to one tensor and fed through ``tf.data`` (:meth:`ArrayBatches.tf_dataset`).
 That copy costs memory (RSS grew by 367 MB for a 188 MB float32 array), which is
-why single-device fits keep streaming.
+why single-device fits keep streaming, except where the copy is small (at most
+:data:`SMALL_TENSOR_FEED_BYTES`): there the tensor feed saves the per-epoch and
+per-batch cost of the ``PyDataset`` feed, which dominates short epochs.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from .noise import offset_seed
 INFERENCE_VALUES = 2**20
 #: Largest float32 copy of an in-memory array fed to TensorFlow as one tensor.
 TENSOR_FEED_BYTES = 2**30
+#: Largest float32 copy fed as one tensor to a single-device fit.
+SMALL_TENSOR_FEED_BYTES = 2**26
 
 
 def inference_batch_size(sample_shape, batch_size) -> int:
@@ -137,18 +141,18 @@ class ArrayBatches(keras.utils.PyDataset):
         if self.shuffle:
             self._rng.shuffle(self._order)
 
-    def fits_in_a_tensor(self) -> bool:
+    def fits_in_a_tensor(self, max_bytes=None) -> bool:
         """Whether :meth:`tf_dataset` can serve these batches: TensorFlow's
         backend, and in-memory arrays (no memory map, no sparse matrix) whose
-        float32 copy is at most :data:`TENSOR_FEED_BYTES`. The trainer uses it
-        for data-parallel fits only (see the module's docstring)."""
+        float32 copy is at most ``max_bytes`` (None: :data:`TENSOR_FEED_BYTES`;
+        see the module's docstring)."""
         paired = self.target is not None and self.target is not True
         arrays = [self.X, self.target] if paired else [self.X]
         n_values = self._n_rows * math.prod(self.sample_shape) * len(arrays)
         return (
             keras.backend.backend() == "tensorflow"
             and all(_in_memory(array) for array in arrays)
-            and n_values * 4 <= TENSOR_FEED_BYTES
+            and n_values * 4 <= (TENSOR_FEED_BYTES if max_bytes is None else max_bytes)
         )
 
     def tf_dataset(self, *, repeat):

@@ -188,16 +188,16 @@ class StackedAutoencoder(DenoisingAutoencoder):
     batch; every Dense layer is a :class:`StackedDense` whose weights start as
     the members' own (each member is initialized first, from its own seed, as
     a lone fit would be); the loss is :class:`StackedMeanSquaredError`. The
-    members must be set (``_members``) before :meth:`fit`. Private to
-    :func:`fit_members`, which copies the trained weights back.
+    members must be set (``_members``) before :meth:`fit` or :meth:`initialize`.
+    Private to :func:`fit_members`, which copies the trained weights back.
     """
 
-    def fit(self, X, y=None):
+    def _fit(self, X, clean, *, epochs, warm):
         stats = _target_stats(self._validate_X(X, reset=True))
         for member in self._members:
             member._validate_X(X, reset=True)
             member._initialize(stats)
-        return super().fit(X)
+        return super()._fit(X, clean, epochs=epochs, warm=warm)
 
     def _build_networks(self, sample_shape, new_seed):
         sizes = self._layer_sizes()

@@ -27,6 +27,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._ensemble import fit_members, member_seeds, seeded_members
 from ._meta import AutoencoderMetaMixin
 from .dense import DenoisingAutoencoder
 from .noise import NoiseInjector, corrupt_array, seed_from
@@ -120,10 +121,11 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     missing_values : int, float, str, np.nan or None, default=np.nan
         The placeholder of a missing entry.
     n_autoencoders : int >= 1, default=1
-        Autoencoders trained, each with its own seed (initial weights, batches
-        and corruption); a missing entry is filled with the mean of their
-        reconstructions. The first is seeded as a lone model is. Fit and
-        transform time grow in proportion.
+        Autoencoders trained, each with its own seed (initial weights and
+        corruption); a missing entry is filled with the mean of their
+        reconstructions. The first is seeded as a lone model is, the others
+        from it (see ``random_state``). Dense autoencoders train together, as
+        parallel branches of one Keras model, one step for all on each batch.
     max_iter : int >= 0, default=0
         Refinement passes: after the first reconstruction, the rows are encoded
         again this many times with the current imputations in place of the
@@ -314,40 +316,19 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
             for j in self._categorical_columns(n_features)
             if self._valid[j]
         }
-        template = self._autoencoder()
-        params = template.get_params()
-        seeds = self._seeds(params)
-        Z = self._standardize(X, mask) if self._valid.any() else None
-        self.autoencoders_ = []
-        for seed in seeds:
-            autoencoder = clone(template)
-            if seed is not None:
-                autoencoder.set_params(random_state=seed)
-            if params.get("batch_size") == DEFAULT_AUTOENCODER["batch_size"]:
-                autoencoder.set_params(batch_size=default_batch_size(X.shape[0]))
-            if Z is not None:
-                autoencoder.fit(Z)
-            self.autoencoders_.append(autoencoder)
+        template = clone(self._autoencoder())
+        params = template.get_params(deep=False)
+        if params.get("batch_size") == DEFAULT_AUTOENCODER["batch_size"]:
+            template.set_params(batch_size=default_batch_size(X.shape[0]))
+        seeds = member_seeds(
+            params.get("random_state"), self.random_state, self.n_autoencoders
+        )
+        self.autoencoders_ = seeded_members(template, seeds)
+        if self._valid.any():
+            fit_members(self.autoencoders_, self._standardize(X, mask))
         self.autoencoder_ = self.autoencoders_[0]
         self.n_iter_ = self.max_iter + 1
         return self
-
-    def _seeds(self, params):
-        """The ``random_state`` of each of the ``n_autoencoders`` autoencoders.
-
-        None keeps the autoencoder's own (one model with a ``random_state`` of
-        its own). The first model is seeded as a single one would be, so that
-        ``n_autoencoders=1`` is the lone autoencoder; the others draw their seeds
-        from that seed, so each model starts and is corrupted differently.
-        """
-        if "random_state" not in params:
-            return [None] * self.n_autoencoders
-        own = params["random_state"]
-        first = seed_from(self.random_state) if own is None else own
-        if self.n_autoencoders == 1:
-            return [None if own is not None else first]
-        rng = check_random_state(seed_from(first))
-        return [first] + [seed_from(rng) for _ in range(self.n_autoencoders - 1)]
 
     # ------------------------------------------------------------- transform
     def transform(self, X):

@@ -8,6 +8,7 @@ import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import make_autoencoder
 
 from skdae import _data
 from skdae._data import ArrayBatches
@@ -83,3 +84,26 @@ def test_only_in_memory_arrays_that_fit_are_fed_from_a_tensor(memmap_rows, monke
     assert not batches(sp.csr_matrix(np.array(X))).fits_in_a_tensor()
     monkeypatch.setattr(_data, "TENSOR_FEED_BYTES", X.nbytes - 1)
     assert not batches(np.array(X)).fits_in_a_tensor()
+
+
+@on_tensorflow
+@pytest.mark.parametrize("small_copy_bytes, expected", [(2**26, True), (0, False)])
+def test_single_device_fits_read_small_arrays_from_a_tensor(
+    small_copy_bytes, expected, monkeypatch
+):
+    from skdae import _base
+
+    served = []
+    original = ArrayBatches.tf_dataset
+
+    def spy(self, *, repeat):
+        served.append(repeat)
+        return original(self, repeat=repeat)
+
+    monkeypatch.setattr(ArrayBatches, "tf_dataset", spy)
+    monkeypatch.setattr(_base, "SMALL_TENSOR_FEED_BYTES", small_copy_bytes)
+    X = np.random.default_rng(0).random((64, 5)).astype(np.float32)
+    dae = make_autoencoder(hidden_layer_sizes=(4,), epochs=2, batch_size=16).fit(X)
+    assert bool(served) is expected
+    assert len(dae.history_["loss"]) == 2
+    assert np.isfinite(dae.history_["loss"]).all()
