@@ -12,6 +12,9 @@ ORDER = [
     "plot_novelty_detection.py",
     "plot_impute_then_classify.py",
     "plot_save_and_load_conv_pool.py",
+    # Last: importing scikeras patches Keras' pickling in the process that
+    # builds the gallery, which no example after it should inherit.
+    "plot_scikeras_pipeline.py",
 ]
 
 

@@ -26,17 +26,17 @@ import keras
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin, clone
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import (
-    _check_feature_names,
-    _check_feature_names_in,
-    _generate_get_feature_names_out,
-    check_array,
-    check_is_fitted,
-)
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from . import _keras_params as keras_params
+from ._compat import (
+    Interval,
+    StrOptions,
+    check_feature_names,
+    check_feature_names_in,
+    prefixed_feature_names_out,
+)
 from ._data import (
     SMALL_TENSOR_FEED_BYTES,
     ArrayBatches,
@@ -300,7 +300,7 @@ class BaseDenoisingAutoencoder(TransformerMixin, BaseEstimator):
 
         NaN is a missing entry and passes; infinity is an error.
         """
-        _check_feature_names(self, X, reset=reset)
+        check_feature_names(self, X, reset=reset)
         X = check_array(
             X,
             accept_sparse="csr",
@@ -977,8 +977,8 @@ keras.utils.PyDataset
         """
         check_is_fitted(self)
         if self.transform_mode == "denoise":
-            return _check_feature_names_in(self, input_features)
-        return _generate_get_feature_names_out(
+            return check_feature_names_in(self, input_features)
+        return prefixed_feature_names_out(
             self, math.prod(self.code_shape_), input_features=input_features
         )
 

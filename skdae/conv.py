@@ -9,10 +9,10 @@ from numbers import Integral
 import keras
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names, check_array, check_is_fitted
+from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._base import BaseDenoisingAutoencoder
+from ._compat import Interval, StrOptions, check_feature_names
 from ._data import INFERENCE_VALUES
 from .noise import check_image_shape
 
@@ -338,7 +338,7 @@ images of shape (n, h, w, c) or (n, h, w)
         return self._denoise_any_size(X)
 
     def _denoise_any_size(self, X):
-        _check_feature_names(self, X, reset=False)
+        check_feature_names(self, X, reset=False)
         X = check_array(X, dtype="numeric", allow_nd=True, input_name="X")
         channels = self.sample_shape_[-1]
         images = X[..., None] if X.ndim == 3 else X

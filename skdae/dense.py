@@ -6,9 +6,9 @@ from numbers import Integral
 
 import keras
 import numpy as np
-from sklearn.utils._param_validation import Interval
 
 from ._base import BaseDenoisingAutoencoder
+from ._compat import Interval
 
 #: The regularization of the codes' whitening: ``eps`` over the mean eigenvalue
 #: of their covariance (why 10: the models guide, "Why these defaults").

@@ -14,19 +14,19 @@ from __future__ import annotations
 from numbers import Integral
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.impute._base import _BaseImputer
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.impute import MissingIndicator
 from sklearn.utils import check_random_state
-from sklearn.utils._mask import _get_mask
-from sklearn.utils._missing import is_scalar_nan
-from sklearn.utils._param_validation import HasMethods, Interval
-from sklearn.utils.validation import (
-    FLOAT_DTYPES,
-    _check_feature_names_in,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import FLOAT_DTYPES, check_is_fitted, validate_data
 
+from ._compat import (
+    HasMethods,
+    Interval,
+    MissingValues,
+    check_feature_names_in,
+    is_scalar_nan,
+    missing_mask,
+)
 from ._ensemble import fit_members, member_seeds, seeded_members
 from ._meta import AutoencoderMetaMixin
 from .dense import DenoisingAutoencoder
@@ -89,7 +89,7 @@ def default_autoencoder() -> DenoisingAutoencoder:
     return DenoisingAutoencoder(**params)
 
 
-class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
+class AutoencoderImputer(AutoencoderMetaMixin, TransformerMixin, BaseEstimator):
     """Impute missing values with a denoising autoencoder.
 
     Each column is standardized over its observed entries; a
@@ -199,7 +199,10 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     """
 
     _parameter_constraints: dict = {
-        **_BaseImputer._parameter_constraints,
+        # scikit-learn's imputers' own (sklearn.impute.SimpleImputer's)
+        "missing_values": [MissingValues()],
+        "add_indicator": ["boolean"],
+        "keep_empty_features": ["boolean"],
         "autoencoder": [HasMethods(["fit", "denoise"]), None],
         "n_autoencoders": [Interval(Integral, 1, None, closed="left")],
         "max_iter": [Interval(Integral, 0, None, closed="left")],
@@ -221,11 +224,9 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         add_indicator=False,
         keep_empty_features=False,
     ):
-        super().__init__(
-            missing_values=missing_values,
-            add_indicator=add_indicator,
-            keep_empty_features=keep_empty_features,
-        )
+        self.missing_values = missing_values
+        self.add_indicator = add_indicator
+        self.keep_empty_features = keep_empty_features
         self.autoencoder = autoencoder
         self.n_autoencoders = n_autoencoders
         self.max_iter = max_iter
@@ -238,6 +239,7 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.non_deterministic = False
+        tags.input_tags.allow_nan = is_scalar_nan(self.missing_values)
         return tags
 
     # ------------------------------------------------------------------ data
@@ -299,8 +301,12 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         """
         self._validate_params()
         X = self._validate(X, reset=True)
-        mask = _get_mask(X, self.missing_values)
-        super()._fit_indicator(mask)
+        mask = missing_mask(X, self.missing_values)
+        self.indicator_ = None
+        if self.add_indicator:
+            self.indicator_ = MissingIndicator(
+                missing_values=self.missing_values, error_on_new=False
+            ).fit(X)
         n_features = X.shape[1]
         self._valid = ~mask.all(axis=0)
         observed = np.where(mask, np.nan, X)
@@ -348,8 +354,9 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
         """
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        mask = _get_mask(X, self.missing_values)
-        X_indicator = super()._transform_indicator(mask)
+        mask = missing_mask(X, self.missing_values)
+        # Before X is filled in place.
+        X_indicator = self.indicator_.transform(X) if self.add_indicator else None
         valid = self._valid
         if mask[:, valid].any():
             filled = self._impute(self._standardize(X, mask), mask[:, valid])
@@ -360,7 +367,9 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
             X[:, ~valid] = 0.0
         else:
             X = X[:, valid]
-        return super()._concatenate_indicator(X, X_indicator)
+        if X_indicator is not None:
+            X = np.hstack((X, X_indicator))
+        return X
 
     def _impute(self, Z, mask):
         """The values of the missing entries (``mask``), in X's units."""
@@ -403,13 +412,16 @@ class AutoencoderImputer(AutoencoderMetaMixin, _BaseImputer):
             The input names (of the features kept), then the indicator's.
         """
         check_is_fitted(self, "n_features_in_")
-        input_features = _check_feature_names_in(self, input_features)
+        input_features = check_feature_names_in(self, input_features)
         names = (
             input_features
             if self.keep_empty_features
             else (input_features[self._valid])
         )
-        return self._concatenate_indicator_feature_names_out(names, input_features)
+        if not self.add_indicator:
+            return names
+        indicator_names = self.indicator_.get_feature_names_out(input_features)
+        return np.concatenate([names, indicator_names])
 
 
 def _nearest(values, categories):

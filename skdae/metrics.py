@@ -7,8 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import clone
-from sklearn.utils._param_validation import StrOptions, validate_params
 
+from ._compat import StrOptions, validate_params
 from .noise import NoiseInjector
 
 

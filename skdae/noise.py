@@ -18,9 +18,9 @@ import numpy as np
 from keras import ops
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._compat import Interval, StrOptions
 from .device import float64_scope
 
 NOISE_KINDS = ("gaussian", "masking", "salt_pepper", "block", "swap")

@@ -18,10 +18,10 @@ import scipy.sparse as sp
 from scipy.linalg import pinvh
 from sklearn.base import BaseEstimator, OutlierMixin, clone
 from sklearn.preprocessing import RobustScaler
-from sklearn.utils import _safe_indexing, gen_batches, get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import _num_samples, check_array, check_is_fitted
+from sklearn.utils import gen_batches, get_tags
+from sklearn.utils.validation import check_array, check_is_fitted
 
+from ._compat import HasMethods, Interval, StrOptions, safe_indexing
 from ._data import INFERENCE_VALUES
 from ._ensemble import fit_members, member_seeds, seeded_members
 from ._meta import AutoencoderMetaMixin
@@ -582,11 +582,11 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         robustly: the rows may hold the outliers to be found (outlier
         detection), which must not widen the covariance that measures them.
         """
-        n_rows = _num_samples(X)
+        n_rows = X.shape[0]
         rows = np.unique(
             np.linspace(0, n_rows - 1, min(n_rows, STATISTICS_ROWS)).astype(int)
         )
-        sample = X if len(rows) == n_rows else _safe_indexing(_rows_of(X), rows)
+        sample = X if len(rows) == n_rows else safe_indexing(_rows_of(X), rows)
         chunks = list(self._errors_and_codes(sample))
         errors = np.concatenate([errors for errors, _ in chunks])
         codes = np.concatenate([codes for _, codes in chunks])
@@ -634,8 +634,8 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         one_pass = hasattr(autoencoder, "inverse_transform")
         # As many rows as one inference batch of the autoencoders.
         step = max(1, INFERENCE_VALUES // max(1, self.n_features_in_))
-        for rows in gen_batches(_num_samples(X), step):
-            chunk = self._scaled(_safe_indexing(X, rows))
+        for rows in gen_batches(X.shape[0], step):
+            chunk = self._scaled(safe_indexing(X, rows))
             values = chunk.toarray() if sp.issparse(chunk) else np.asarray(chunk)
             values = values.reshape(len(values), -1).astype(np.float64)
             codes = np.asarray(autoencoder.transform(chunk))
@@ -735,12 +735,12 @@ def _fit_robust_scaler(X) -> RobustScaler:
     one value: binary flags, sparse counts) by its standard deviation instead,
     or by 1 if constant.
     """
-    n_rows = _num_samples(X)
+    n_rows = X.shape[0]
     rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, SCALER_ROWS)).astype(int))
     if sp.issparse(X):
         sample = X.tocsr()[rows].toarray()
     else:
-        sample = np.asarray(_safe_indexing(X, rows) if n_rows > SCALER_ROWS else X)
+        sample = np.asarray(safe_indexing(X, rows) if n_rows > SCALER_ROWS else X)
     sample = sample.reshape(len(sample), -1).astype(np.float64)
     scaler = RobustScaler(with_centering=not sp.issparse(X), unit_variance=True)
     scaler.fit(sample)
