@@ -27,6 +27,7 @@ from ._ensemble import fit_members, member_seeds, seeded_members
 from ._meta import AutoencoderMetaMixin
 from .conv import ConvDenoisingAutoencoder
 from .dense import DenoisingAutoencoder
+from .noise import seed_from
 
 #: Tukey's fence: training scores this many interquartile ranges below the
 #: first quartile are outliers under ``contamination="auto"``.
@@ -49,10 +50,16 @@ DEFAULT_AUTOENCODER = {
 IMAGE_FEATURES = 256
 IMAGE_LAYER_SIZES = (256, 64)
 #: Training of ``"auto"``: for images ReLU units, 50 epochs in batches of 128;
-#: for tables tanh units, 20 epochs in batches of 256. Why: the anomaly
-#: detection guide, "Why these defaults".
+#: for tables tanh units in batches of 256, for at most 20 epochs within a
+#: budget of :data:`TABLE_STEPS` gradient steps (see :func:`table_epochs`).
+#: Why: the anomaly detection guide, "Why these defaults".
 IMAGE_TRAINING = {"activation": "relu", "epochs": 50, "batch_size": 128}
-TABLE_TRAINING = {"activation": "tanh", "epochs": 20, "batch_size": 256}
+TABLE_TRAINING = {"activation": "tanh", "batch_size": 256}
+TABLE_MAX_EPOCHS = 20
+#: Gradient steps of the default autoencoder's training on a table: its rows
+#: (``max_samples="auto"``: at most this many batches of them) are seen
+#: ``TABLE_STEPS * batch_size / n_rows`` times, 1 to 20 epochs.
+TABLE_STEPS = 200
 
 #: ``n_autoencoders="auto"`` and ``error_weight="auto"`` for the default
 #: network on tables (otherwise one autoencoder, weight 1): three autoencoders,
@@ -98,16 +105,31 @@ def default_autoencoder() -> DenoisingAutoencoder:
     return DenoisingAutoencoder(**DEFAULT_AUTOENCODER)
 
 
-def auto_parameters(n_features: int) -> dict:
+def auto_parameters(n_features: int, n_samples: int | None = None) -> dict:
     """The values of the default autoencoder's ``"auto"`` parameters.
 
     For images (``n_features >= 256``): ``hidden_layer_sizes=(256, 64)``,
     ``activation="relu"``, ``epochs=50``, ``batch_size=128``; for tables: the
     network of :func:`default_hidden_layer_sizes`, ``activation="tanh"``,
-    ``epochs=20``, ``batch_size=256``.
+    ``batch_size=256`` and ``epochs=table_epochs(n_samples)`` (20 when
+    ``n_samples`` is None).
     """
-    training = IMAGE_TRAINING if n_features >= IMAGE_FEATURES else TABLE_TRAINING
-    return {"hidden_layer_sizes": default_hidden_layer_sizes(n_features), **training}
+    layers = {"hidden_layer_sizes": default_hidden_layer_sizes(n_features)}
+    if n_features >= IMAGE_FEATURES:
+        return {**layers, **IMAGE_TRAINING}
+    epochs = TABLE_MAX_EPOCHS if n_samples is None else table_epochs(n_samples)
+    return {**layers, **TABLE_TRAINING, "epochs": epochs}
+
+
+def table_epochs(n_samples: int) -> int:
+    """Epochs of the default autoencoder on ``n_samples`` training rows of a table.
+
+    ``TABLE_STEPS * 256 / n_samples`` rounded, between 1 and 20: about
+    :data:`TABLE_STEPS` gradient steps in batches of 256, whatever the rows
+    (20 epochs below 2,560 rows).
+    """
+    batches = TABLE_STEPS * TABLE_TRAINING["batch_size"] / max(int(n_samples), 1)
+    return int(np.clip(round(batches), 1, TABLE_MAX_EPOCHS))
 
 
 def default_hidden_layer_sizes(n_features: int) -> tuple[int, ...]:
@@ -162,9 +184,10 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         ``skdae.outlier.auto_parameters``: for 256 features or more,
         ``(256, 64)`` ReLU units, 50 epochs, batches of 128; for ``d``
         columns, ``(2d, d // 6)`` tanh units (see
-        ``skdae.outlier.default_hidden_layer_sizes``), 20 epochs, batches of
-        256. Its parameters are set as ``autoencoder__<name>``, also while it
-        is None.
+        ``skdae.outlier.default_hidden_layer_sizes``), batches of 256, about
+        200 gradient steps (``skdae.outlier.table_epochs``: 1 to 20 epochs of
+        the training rows, see ``max_samples``). Its parameters are set as
+        ``autoencoder__<name>``, also while it is None.
     scaler : {"auto", "robust"} or None, default="auto"
         How the columns are scaled before the autoencoder and in every score.
         ``"robust"``: each column centred on its median (not for sparse input)
@@ -212,11 +235,20 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         last estimate (the reweighting steps of a minimum covariance
         determinant, as in :class:`~sklearn.covariance.EllipticEnvelope`), so
         that outliers in the training data do not widen the covariance.
+    max_samples : "auto", int >= 1 or float in (0, 1], default="auto"
+        Rows the autoencoders train on, drawn at random without replacement
+        (seeded by ``random_state``), as :class:`~sklearn.ensemble.IsolationForest`
+        draws its trees' samples; every row is still scored. An int is a
+        number of rows, a float a fraction of them. ``"auto"``: for the
+        default network on a table, at most ``200 * 256`` rows (the training
+        budget's steps times its batch size), so that the cost of training
+        stops growing with the rows; all rows otherwise.
     random_state : int, RandomState instance or None, default=None
-        Seeds the autoencoders when ``autoencoder`` has no ``random_state`` of
-        its own (None). The first autoencoder is seeded as a lone one would be
-        (an integer stays itself), the others from the first. None: the
-        autoencoder's own, or fresh seeds on every fit.
+        Seeds the row draw of ``max_samples``, and the autoencoders when
+        ``autoencoder`` has no ``random_state`` of its own (None). The first
+        autoencoder is seeded as a lone one would be (an integer stays
+        itself), the others from the first. None: the autoencoder's own, or
+        fresh seeds on every fit.
     contamination : "auto" or float in (0, 0.5], default="auto"
         Expected proportion of outliers in the training data; it sets the
         threshold ``offset_`` from the training scores. A float: ``offset_`` is
@@ -306,6 +338,11 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
             StrOptions({"auto"}),
             Interval(Real, 0, 0.5, closed="right"),
         ],
+        "max_samples": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+            Interval(Real, 0, 1, closed="right"),
+        ],
         "random_state": ["random_state"],
     }
 
@@ -320,6 +357,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         n_autoencoders="auto",
         support_fraction=1.0,
         contamination="auto",
+        max_samples="auto",
         random_state=None,
     ):
         self.autoencoder = autoencoder
@@ -330,6 +368,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         self.error_weight = error_weight
         self.n_autoencoders = n_autoencoders
         self.contamination = contamination
+        self.max_samples = max_samples
         self.random_state = random_state
 
     _default_autoencoder = staticmethod(default_autoencoder)
@@ -402,20 +441,38 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
             for autoencoder in autoencoders
         ]
 
-    def _autoencoders(self, n_features, n_models):
-        """The ``n_models`` unfitted autoencoders, seeded by :func:`member_seeds`."""
-        template = self._new_autoencoder(n_features)
+    def _training_rows(self, scaled, n_features):
+        """The rows of ``scaled`` the autoencoders train on (``max_samples``)."""
+        n_rows = scaled.shape[0]
+        if self.max_samples == "auto":
+            budget = TABLE_STEPS * TABLE_TRAINING["batch_size"]
+            n_train = min(n_rows, budget) if self._default_table(n_features) else n_rows
+        elif isinstance(self.max_samples, Integral):
+            n_train = min(n_rows, int(self.max_samples))
+        else:
+            n_train = max(1, int(self.max_samples * n_rows))
+        if n_train >= n_rows:
+            return scaled
+        rng = np.random.default_rng(seed_from(self.random_state))
+        rows = np.sort(rng.choice(n_rows, size=n_train, replace=False))
+        return safe_indexing(_rows_of(scaled), rows)
+
+    def _autoencoders(self, n_features, n_models, n_rows=None):
+        """The ``n_models`` unfitted autoencoders for ``n_rows`` training rows,
+        seeded by :func:`member_seeds`."""
+        template = self._new_autoencoder(n_features, n_rows)
         own = template.get_params(deep=False).get("random_state")
         return seeded_members(template, member_seeds(own, self.random_state, n_models))
 
-    def _new_autoencoder(self, n_features):
-        """A clone of the autoencoder, ready to fit on ``n_features`` features."""
+    def _new_autoencoder(self, n_features, n_rows=None):
+        """A clone of the autoencoder, ready to fit on ``n_features`` features
+        (and ``n_rows`` rows, which set the epochs of ``"auto"``)."""
         autoencoder = clone(self._autoencoder())
         params = autoencoder.get_params(deep=False)
         autoencoder.set_params(
             **{
                 name: value
-                for name, value in auto_parameters(n_features).items()
+                for name, value in auto_parameters(n_features, n_rows).items()
                 if isinstance(params.get(name), str) and params[name] == "auto"
             }
         )
@@ -463,7 +520,10 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
             self.scaler_ = _fit_robust_scaler(X)
         n_models = self._n_autoencoders(n_features)
         scaled = self._scaled(X)
-        autoencoders = fit_members(self._autoencoders(n_features, n_models), scaled)
+        training = self._training_rows(scaled, n_features)
+        autoencoders = fit_members(
+            self._autoencoders(n_features, n_models, training.shape[0]), training
+        )
         if n_models > 1:
             self.estimators_ = self._members(n_features, autoencoders, scaled)
         return self._set_autoencoder(autoencoders[0], X, scaled)

@@ -155,6 +155,37 @@ def test_default_autoencoder_has_a_bottleneck(digits):
         "epochs": 20,
         "batch_size": 256,
     }
+    # On tables, the epochs follow a budget of about 200 steps of 256 rows.
+    assert outlier_module.auto_parameters(6, 1000)["epochs"] == 20
+    assert outlier_module.auto_parameters(6, 5120)["epochs"] == 10
+    assert outlier_module.auto_parameters(6, 10_000)["epochs"] == 5
+    assert outlier_module.auto_parameters(6, 600_000)["epochs"] == 1
+    assert outlier_module.auto_parameters(784, 600_000)["epochs"] == 50
+
+
+@pytest.mark.parametrize(
+    "max_samples, n_expected", [("auto", 256), (100, 100), (0.5, 150), (1.0, 300)]
+)
+def test_max_samples_bounds_the_rows_the_autoencoders_see(
+    max_samples, n_expected, monkeypatch
+):
+    monkeypatch.setattr(outlier_module, "TABLE_STEPS", 1)  # "auto": 256 rows
+    seen = []
+    original = outlier_module.fit_members
+
+    def spy(members, X):
+        seen.append(X.shape[0])
+        return original(members, X)
+
+    monkeypatch.setattr(outlier_module, "fit_members", spy)
+    X = np.random.default_rng(0).normal(size=(300, 6))
+    detector = AutoencoderOutlierDetector(
+        max_samples=max_samples, n_autoencoders=1, random_state=0
+    )
+    detector.set_params(autoencoder__epochs=2).fit(X)
+    assert seen == [n_expected]
+    assert detector.score_samples(X).shape == (300,)  # every row is scored
+    assert detector.offset_ < np.median(detector.score_samples(X))
 
 
 def test_nested_params_while_none_reach_the_fit(digits):
