@@ -17,7 +17,7 @@ from keras import ops
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from ._base import _target_stats
+from ._base import EpochLogger, _target_stats
 from .dense import DenoisingAutoencoder
 from .missing import MSE_NAMES, MaskedMeanSquaredError
 from .noise import seed_from
@@ -226,6 +226,13 @@ class StackedAutoencoder(DenoisingAutoencoder):
             if isinstance(layer, StackedDense)
         ]
         return tuple(networks)
+
+    def _default_callbacks(self, has_validation):
+        callbacks = super()._default_callbacks(has_validation)
+        for callback in callbacks:  # verbose=2: "3 DenoisingAutoencoder epoch 1/20"
+            if isinstance(callback, EpochLogger):
+                callback.name = f"{len(self._members)} DenoisingAutoencoder"
+        return callbacks
 
     def _corrupted(self, noise, inputs):
         return ops.stack([noise(inputs) for _ in self._members], axis=1)

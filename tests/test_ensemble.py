@@ -170,3 +170,13 @@ def test_detector_and_imputer_seed_their_members_by_the_same_rule():
     expected = member_seeds(None, 11, 3)
     assert [e.autoencoder_.random_state for e in detector.estimators_] == expected
     assert [a.random_state for a in imputer.autoencoders_] == expected
+
+
+def test_verbose_two_logs_the_joint_epochs(caplog):
+    X = _table()
+    template = make_autoencoder(hidden_layer_sizes=(4,), epochs=2, verbose=2)
+    with caplog.at_level("INFO", logger="skdae"):
+        fit_members(seeded_members(template, [0, 1, 2]), X)
+    lines = [r.getMessage() for r in caplog.records if "epoch" in r.getMessage()]
+    assert len(lines) == 2
+    assert lines[0].startswith("3 DenoisingAutoencoder epoch 1/2")
