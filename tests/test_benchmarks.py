@@ -20,14 +20,16 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = ROOT / "benchmarks"
 DATASETS = ROOT.parent / "shared" / "data" / "keras" / "datasets"
 #: The scripts on the shared command line of benchmarks/common.py: every page
-#: of the index (benchmarks/index.py, standard library only) but the two with a
+#: of the index (benchmarks/index.py, standard library only) but those with a
 #: command line of their own.
 _index_spec = importlib.util.spec_from_file_location(
     "benchmark_index_order", BENCHMARKS / "index.py"
 )
 _index = importlib.util.module_from_spec(_index_spec)
 _index_spec.loader.exec_module(_index)
-SCRIPTS = tuple(name for name in _index.ORDER if name not in ("novelty", "photos"))
+SCRIPTS = tuple(
+    name for name in _index.ORDER if name not in ("novelty", "photos", "scale")
+)
 NUMBER = re.compile(r"^-?[\d,]*\.?\d+( ± [\d.]+)?$")
 
 pytestmark = pytest.mark.skipif(
@@ -159,6 +161,38 @@ def test_novelty_merges_runs_of_other_columns(load, tmp_path):
     ((headings, rows), _) = tables(out.read_text(encoding="utf-8"))
     assert headings == ["class", "PCA", "IsolationForest"]  # the table's order
     assert [row[0] for row in rows] == ["0 T-shirt/top", "**mean**"]
+
+
+def test_scale_quick_run(load, tmp_path):
+    """Quick mode in this process, then one run in a fresh process stopped at
+    its limit (the full run's path): the larger size is then not tried."""
+    scale = load("scale")
+    if not (scale.DATA / "11_donors.npz").is_file():
+        pytest.skip(f"ADBench's large tables are not in {scale.DATA}")
+    out = tmp_path / "results" / "scale.md"
+    assert scale.main(["--quick", "--out", str(out)]) == out
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(f"# {scale.TITLE}\n")
+    found = check_page(text)
+    assert [headings[:3] for headings, _ in found[:4]] == [
+        ["table", "rows", "of the table"]
+    ] * 4  # detector and imputer, one table each per ADBench table
+    assert [row[:3] for row in found[0][1]] == [
+        ["11_donors", "100", "a tenth"],
+        ["11_donors", "1000", "whole"],
+    ]
+    growth, goals = found[-2:]
+    assert len(growth[1]) == len(scale.TABLES) * len(scale.METHODS)
+    assert all(row[-1] in ("yes", "no") for row in goals[1])  # every goal decided
+    (figure,) = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert (out.parent / figure).stat().st_size > 0
+    stopped = tmp_path / "stopped" / "scale.md"
+    argv = ["--quick", "--fresh", "--limit", "0.5", "--tables", "8_celeba"]
+    scale.main([*argv, "--methods", "IsolationForest", "--out", str(stopped)])
+    text = stopped.read_text(encoding="utf-8")
+    assert "--limit 0.5 --tables 8_celeba --methods IsolationForest" in text
+    rows = [row for _, rows in tables(text)[:1] for row in rows]
+    assert [row[-1] for row in rows] == ["stopped after 0.5 s", "not run"]
 
 
 @pytest.mark.slow  # minutes: BM3D and NL-means on 512 x 512 photos
