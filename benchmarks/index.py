@@ -34,6 +34,7 @@ ORDER = (
     "imputation",
     "imputation_speed",
     "adbench",
+    "scale",
     "photos",
     "gpu",
 )
