@@ -48,6 +48,7 @@ class CodeWhitening(keras.layers.Layer):
 
     Examples
     --------
+    >>> import keras
     >>> import numpy as np
     >>> from skdae.dense import CodeWhitening
     >>> layer = CodeWhitening()
@@ -55,9 +56,9 @@ class CodeWhitening(keras.layers.Layer):
     >>> layer.set_statistics([1.0, 0.0], np.diag([0.5, 1.0]), np.diag([2.0, 1.0]))
     >>> codes = np.array([[3.0, 1.0]], dtype="float32")
     >>> whitened = layer(codes)
-    >>> np.asarray(whitened)
+    >>> keras.ops.convert_to_numpy(whitened)
     array([[1., 1.]], dtype=float32)
-    >>> np.asarray(layer(whitened, mode="unwhiten"))
+    >>> keras.ops.convert_to_numpy(layer(whitened, mode="unwhiten"))
     array([[3., 1.]], dtype=float32)
     """
 
