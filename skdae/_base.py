@@ -390,9 +390,11 @@ keras.utils.PyDataset
         :class:`DenoisingAutoencoder`) is fitted on the untrained codes of
         ``X``, as :meth:`fit` fits it on the trained ones: the untrained
         network's features, the control for what training buys. Use it also to
-        inspect or save an untrained model. Weights loaded into ``model_``
-        afterwards change the codes but not that map: call :meth:`fit` with
-        ``warm_start=True`` (or :meth:`partial_fit`) to refit it.
+        inspect or save an untrained model, or to load trained weights: that
+        map's statistics are weights of ``model_`` (a layer between its encoder
+        and decoder networks), so weights loaded into ``model_`` afterwards
+        (``model_.set_weights``, ``model_.load_weights``) bring their map with
+        them, and the estimator then transforms as the one they came from.
 
         Parameters
         ----------

@@ -167,7 +167,8 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         ``(C + eps I) ** -0.5``, where ``C`` is their covariance and ``eps`` is
         10 times its mean eigenvalue (a mild whitening, which shrinks the few
         dominant directions most). ``inverse_transform`` undoes it, and
-        ``denoise`` does not use it. False: the encoder's outputs as they are.
+        ``denoise`` does not use it. It is a layer of ``encoder_``, undone by
+        one of ``decoder_``. False: the encoder's outputs as they are.
     loss : str or keras.losses.Loss, default="mse"
         Training loss.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
@@ -233,12 +234,15 @@ default="float32"
     Attributes
     ----------
     model_ : keras.Model
-        The trained autoencoder: noise layer, then ``encoder_``, then
-        ``decoder_``.
+        The trained autoencoder: missing entries filled, noise layer, encoder
+        network, whitening layer (``whiten=True``; the identity here:
+        whitening, then un-whitening), decoder network.
     encoder_ : keras.Model
-        Input to code.
+        Input to the codes ``transform`` returns: the encoder network, then
+        the whitening layer (a :class:`CodeWhitening`).
     decoder_ : keras.Model
-        Code to input space.
+        Those codes back to input space: the un-whitening, then the decoder
+        network.
     history_ : dict of list
         Keras' training history (``loss``, ``val_loss``, metrics) per epoch.
     loss_curve_ : list of float
@@ -252,10 +256,12 @@ default="float32"
     code_shape_ : tuple of int
         Shape of the code of one sample.
     code_mean_ : ndarray of shape (n_codes,)
-        Mean of the training codes (``whiten=True`` only).
+        Mean of the training codes (``whiten=True`` only): the whitening
+        layer's ``mean`` weight.
     code_whitening_ : ndarray of shape (n_codes, n_codes)
-        The whitening matrix ``(C + eps I) ** -0.5`` (``whiten=True`` only);
-        ``transform`` returns ``(codes - code_mean_) @ code_whitening_``.
+        The whitening matrix ``(C + eps I) ** -0.5`` (``whiten=True`` only),
+        the layer's ``whitening`` weight; ``transform`` returns
+        ``(codes - code_mean_) @ code_whitening_``.
     sample_shape_ : tuple of int
         Shape of one sample as the model sees it.
     device_ : {"cpu", "gpu"}
@@ -402,12 +408,14 @@ default="float32"
 
     @property
     def code_mean_(self):
-        """Mean of the training codes (``whiten=True`` only), ``float32``."""
+        """Mean of the training codes: a float32 copy of the whitening layer's
+        ``mean`` weight (``whiten=True`` only)."""
         return self._whitening_statistics()[0]
 
     @property
     def code_whitening_(self):
-        """The whitening matrix (``whiten=True`` only), ``float32``."""
+        """The whitening matrix: a float32 copy of the whitening layer's
+        ``whitening`` weight (``whiten=True`` only)."""
         return self._whitening_statistics()[1]
 
     def _whitening_statistics(self):
