@@ -4,15 +4,16 @@ their ``.keras`` files) give ``transform`` and ``inverse_transform``."""
 
 import pickle
 import warnings
+from functools import partial
 
 import keras
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import make_autoencoder
 from numpy.testing import assert_allclose
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from tiny import EAGER
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder
 from skdae.dense import CodeWhitening
@@ -23,9 +24,7 @@ from skdae.dense import CodeWhitening
 FLOAT32 = {"rtol": 1e-5, "atol": 1e-5}
 
 
-def dae(**params):
-    defaults = {"hidden_layer_sizes": (64,), "epochs": 3, "random_state": 0}
-    return DenoisingAutoencoder(**{**defaults, **params})
+dae = partial(make_autoencoder, hidden_layer_sizes=(64,), epochs=3)
 
 
 @pytest.fixture(scope="module")
@@ -164,8 +163,7 @@ AUTOENCODERS = {
 
 def new_autoencoder(name, **params):
     cls, own = AUTOENCODERS[name]
-    defaults = {"epochs": 2, "batch_size": 64, "random_state": 0}
-    return cls(**{**defaults, "run_eagerly": EAGER, **own, **params})
+    return make_autoencoder(cls, batch_size=64, **{**own, **params})
 
 
 def data_for(name, digits):
