@@ -16,6 +16,12 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
 from skdae import ConvDenoisingAutoencoder, DenoisingAutoencoder
+from skdae._ensemble import (
+    fit_members,
+    member_seeds,
+    seeded_members,
+    trains_in_one_graph,
+)
 from skdae.dense import CodeWhitening
 
 #: ``encoder_`` and ``decoder_`` whiten in float32, ``transform`` and
@@ -93,10 +99,14 @@ def test_whitening_follows_each_fit(digits):
 
 
 def test_whitening_reads_sparse_input_batch_by_batch(digits):
+    # initialize: the same network (untrained, from the same seed) for both, so
+    # only the reading of the codes differs (training batches dense arrays and
+    # sparse matrices differently).
     X = digits[0][:400]
-    dense_fit = dae(epochs=1).fit(X)
-    sparse_fit = dae(epochs=1).fit(sp.csr_matrix(X))
+    dense_fit = dae().initialize(X)
+    sparse_fit = dae().initialize(sp.csr_matrix(X))
     assert_allclose(sparse_fit.code_mean_, dense_fit.code_mean_, atol=1e-5)
+    assert_allclose(sparse_fit.code_whitening_, dense_fit.code_whitening_, atol=1e-5)
     assert_allclose(
         sparse_fit.transform(sp.csr_matrix(X)), dense_fit.transform(X), atol=1e-4
     )
@@ -350,3 +360,19 @@ def test_code_whitening_layer_maps_saves_and_refuses_an_unknown_mode(rng):
     assert keras.saving.get_registered_name(CodeWhitening) == "skdae>CodeWhitening"
     with pytest.raises(ValueError, match="mode must be one of"):
         layer(codes, mode="color")
+
+
+def test_members_trained_in_one_graph_whiten_through_their_encoders(digits):
+    """The joint model of an ensemble has no whitening; each member's model_
+    gets its own, fitted on its codes."""
+    X = digits[0][:300]
+    template = dae(epochs=1)
+    assert trains_in_one_graph(template)
+    members = fit_members(seeded_members(template, member_seeds(None, 0, 2)), X)
+    means = []
+    for member in members:
+        codes = member.transform(X)
+        assert_allclose(codes.mean(axis=0), 0, atol=1e-4)
+        assert_allclose(member.encoder_.predict(X, verbose=0), codes, **FLOAT32)
+        means.append(member.code_mean_)
+    assert not np.allclose(*means)
