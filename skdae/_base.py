@@ -390,9 +390,11 @@ keras.utils.PyDataset
         :class:`DenoisingAutoencoder`) is fitted on the untrained codes of
         ``X``, as :meth:`fit` fits it on the trained ones: the untrained
         network's features, the control for what training buys. Use it also to
-        inspect or save an untrained model. Weights loaded into ``model_``
-        afterwards change the codes but not that map: call :meth:`fit` with
-        ``warm_start=True`` (or :meth:`partial_fit`) to refit it.
+        inspect or save an untrained model, or to load trained weights: that
+        map's statistics are weights of ``model_`` (a layer between its encoder
+        and decoder networks), so weights loaded into ``model_`` afterwards
+        (``model_.set_weights``, ``model_.load_weights``) bring their map with
+        them, and the estimator then transforms as the one they came from.
 
         Parameters
         ----------
@@ -574,13 +576,15 @@ keras.utils.PyDataset
         self.output_activation_ = self._resolve_output_activation(low, high)
         if hasattr(self, "model_"):
             vars(self).pop("history_", None)  # absent after initialize()
+            vars(self).pop("_code_networks_of", None)
             del self.model_
             gc.collect()
         scope, self.n_devices_ = self._compute_scope()
         with scope:
             self.model_ = self._build_model()
             self._start_at_mean(feature_mean)
-        self.code_shape_ = tuple(self._code_output(self.encoder_.output).shape[1:])
+        encoder = self.model_.get_layer("encoder")
+        self.code_shape_ = tuple(self._code_output(encoder.output).shape[1:])
 
     def _check_noise_scale(self, sample, stacklevel=5):
         """Warn before training if ``noise_`` does not fit the data's scale."""
@@ -671,7 +675,7 @@ keras.utils.PyDataset
         the first epoch learns the digits instead of the background.
         """
         activation = keras.activations.get(self.output_activation_)
-        layer = self.decoder_.get_layer("reconstruction")
+        layer = self.model_.get_layer("decoder").get_layer("reconstruction")
         if layer.bias is None:
             return
         mean = np.asarray(feature_mean, dtype=np.float64)
@@ -740,13 +744,53 @@ keras.utils.PyDataset
     # -------------------------------------------------------------- inference
     @property
     def encoder_(self) -> keras.Model:
-        """The encoder: a Keras model from (noise-free) input to code."""
-        return self.model_.get_layer("encoder")
+        """The encoder: a Keras model from (noise-free) input to the codes.
+
+        Its outputs are what :meth:`transform` returns, unflattened: the encoder
+        network of ``model_`` (``model_.get_layer("encoder")``, whose layers and
+        weights it shares), followed by what ``transform`` applies to the codes
+        (the whitening of :class:`~skdae.DenoisingAutoencoder`, a
+        :class:`~skdae.dense.CodeWhitening` layer of ``model_``; without one,
+        it is that network itself). Up to float32 rounding,
+        ``encoder_.predict(X)`` is ``transform(X)``, saved as ``.keras`` too.
+        """
+        return self._code_networks()[0]
 
     @property
     def decoder_(self) -> keras.Model:
-        """The decoder: a Keras model from code back to input space."""
-        return self.model_.get_layer("decoder")
+        """The decoder: a Keras model from codes back to input space.
+
+        It takes the codes that :meth:`transform` returns (unflattened): it
+        undoes what ``transform`` applies to them (the whitening of
+        :class:`~skdae.DenoisingAutoencoder`), then runs the decoder network
+        of ``model_`` (``model_.get_layer("decoder")``, whose layers and
+        weights it shares). Up to float32 rounding,
+        ``decoder_.predict(codes)`` is ``inverse_transform(codes)`` (in the
+        model's layout), and ``decoder_(encoder_(X))`` is ``denoise(X)``.
+        """
+        return self._code_networks()[1]
+
+    def _code_networks(self):
+        """``(encoder_, decoder_)``, built once for each ``model_``."""
+        cached = vars(self).get("_code_networks_of")
+        if cached is None or cached[0] is not self.model_:
+            networks = self._with_code_map(
+                self.model_.get_layer("encoder"), self.model_.get_layer("decoder")
+            )
+            cached = self._code_networks_of = (self.model_, *networks)
+        return cached[1:]
+
+    def _with_code_map(self, encoder, decoder):
+        """``(encoder_, decoder_)`` from the encoder and decoder networks of
+        ``model_``: with the layers of what :meth:`transform` applies to the
+        codes, and of its inverse (none by default: the networks themselves)."""
+        return encoder, decoder
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        # encoder_ and decoder_ share model_'s layers: rebuilt from it on demand.
+        state.pop("_code_networks_of", None)
+        return state
 
     @property
     def loss_curve_(self) -> list:
@@ -817,8 +861,9 @@ keras.utils.PyDataset
         return self._map_codes(self._encode(X))
 
     def _encode(self, X):
-        """The codes of X, flat: (n_samples, n_codes)."""
-        codes = self._code_output(self._predict(self.encoder_, X, self.sample_shape_))
+        """The codes of X, flat: (n_samples, n_codes), before :meth:`_map_codes`."""
+        encoder = self.model_.get_layer("encoder")
+        codes = self._code_output(self._predict(encoder, X, self.sample_shape_))
         return codes.reshape(X.shape[0], -1)
 
     def _encoded_chunks(self, X):
@@ -834,7 +879,8 @@ keras.utils.PyDataset
             yield self._encode(read_rows(X, rows, (self.n_features_in_,)))
 
     def _fit_code_map(self, X):
-        """Fit what :meth:`transform` applies to the codes (none by default)."""
+        """Fit what :meth:`transform` applies to the codes (none by default), on
+        the codes of ``X``: the weights of its layer in ``model_``."""
 
     def _map_codes(self, codes):
         """The codes as :meth:`transform` returns them (see ``_fit_code_map``)."""
@@ -879,7 +925,8 @@ keras.utils.PyDataset
                 f"X has {Z.shape[1]} features, but {type(self).__name__} has a code "
                 f"of {n_codes} features."
             )
-        decoded = self._predict(self.decoder_, self._unmap_codes(Z), self.code_shape_)
+        decoder = self.model_.get_layer("decoder")
+        decoded = self._predict(decoder, self._unmap_codes(Z), self.code_shape_)
         return decoded.reshape(Z.shape[0], *self._layout)
 
     def denoise(self, X):

@@ -240,6 +240,10 @@ class StackedAutoencoder(DenoisingAutoencoder):
     def _training_loss(self, loss):
         return StackedMeanSquaredError()
 
+    def _compose(self, inputs, encoder, decoder):
+        # No whitening layer: each member's own model_ holds its whitening.
+        return decoder(encoder(inputs))
+
     def _start_at_mean(self, feature_mean):
         # The members' initial weights, their output bias at the mean included.
         for name in self.layer_names:

@@ -14,6 +14,115 @@ from ._compat import Interval
 #: of their covariance (why 10: the models guide, "Why these defaults").
 WHITENING_SHRINKAGE = 10.0
 
+#: The values of :class:`CodeWhitening`'s ``mode``.
+WHITENING_MODES = ("whiten", "unwhiten", "round_trip")
+
+
+@keras.saving.register_keras_serializable(package="skdae")
+class CodeWhitening(keras.layers.Layer):
+    """Keras layer that whitens codes, or un-whitens them, with fitted statistics.
+
+    It holds the whitening of :class:`DenoisingAutoencoder` (``whiten=True``)
+    as three non-trainable float32 weights: ``mean``, of shape ``(n_codes,)``,
+    and ``whitening`` and ``coloring``, of shape ``(n_codes, n_codes)``, each
+    the inverse of the other. They start at zero and the identity (no
+    whitening), and the estimator sets them (:meth:`set_statistics`) at the
+    end of every ``fit``, ``partial_fit`` and ``initialize``. The layer
+    computes in float32.
+
+    The call's ``mode`` chooses the map (a call argument, so one layer, and
+    one set of weights, serves the three models of the estimator):
+
+    - ``"whiten"`` (default): ``(codes - mean) @ whitening``, the last layer
+      of ``encoder_``;
+    - ``"unwhiten"``: ``codes @ coloring + mean``, the first layer of
+      ``decoder_``;
+    - ``"round_trip"``: the codes unchanged, the un-whitening of their
+      whitening, in ``model_`` between the encoder and decoder networks.
+
+    Parameters
+    ----------
+    **kwargs
+        Keywords of ``keras.layers.Layer``; ``trainable`` defaults to False and
+        ``dtype`` to ``"float32"``.
+
+    Examples
+    --------
+    >>> import keras
+    >>> import numpy as np
+    >>> from skdae.dense import CodeWhitening
+    >>> layer = CodeWhitening()
+    >>> layer.build((None, 2))
+    >>> layer.set_statistics([1.0, 0.0], np.diag([0.5, 1.0]), np.diag([2.0, 1.0]))
+    >>> codes = np.array([[3.0, 1.0]], dtype="float32")
+    >>> whitened = layer(codes)
+    >>> keras.ops.convert_to_numpy(whitened)
+    array([[1., 1.]], dtype=float32)
+    >>> keras.ops.convert_to_numpy(layer(whitened, mode="unwhiten"))
+    array([[3., 1.]], dtype=float32)
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("trainable", False)
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+
+    def build(self, input_shape):
+        n_codes = input_shape[-1]
+        self.mean = self.add_weight(
+            shape=(n_codes,), initializer="zeros", trainable=False, name="mean"
+        )
+        self.whitening = self.add_weight(
+            shape=(n_codes, n_codes),
+            initializer="identity",
+            trainable=False,
+            name="whitening",
+        )
+        self.coloring = self.add_weight(
+            shape=(n_codes, n_codes),
+            initializer="identity",
+            trainable=False,
+            name="coloring",
+        )
+
+    def call(self, inputs, mode="whiten"):
+        if mode == "whiten":
+            return keras.ops.matmul(inputs - self.mean, self.whitening)
+        if mode == "unwhiten":
+            return keras.ops.matmul(inputs, self.coloring) + self.mean
+        if mode == "round_trip":
+            return inputs
+        raise ValueError(f"mode must be one of {WHITENING_MODES}; got {mode!r}.")
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def set_statistics(self, mean, whitening, coloring):
+        """Set the weights, cast to float32.
+
+        Parameters
+        ----------
+        mean : array-like of shape (n_codes,)
+            Subtracted from the codes before whitening.
+        whitening : array-like of shape (n_codes, n_codes)
+            The whitening matrix.
+        coloring : array-like of shape (n_codes, n_codes)
+            Its inverse.
+        """
+        for variable, value in (
+            (self.mean, mean),
+            (self.whitening, whitening),
+            (self.coloring, coloring),
+        ):
+            variable.assign(np.asarray(value, dtype=np.float32))
+
+    def statistics(self):
+        """``(mean, whitening, coloring)``: the weights as float32 NumPy arrays."""
+        return tuple(
+            np.asarray(keras.ops.convert_to_numpy(variable), dtype=np.float32)
+            for variable in (self.mean, self.whitening, self.coloring)
+        )
+
 
 class DenoisingAutoencoder(BaseDenoisingAutoencoder):
     """Dense denoising autoencoder, trained by Keras, used like PCA.
@@ -58,7 +167,8 @@ class DenoisingAutoencoder(BaseDenoisingAutoencoder):
         ``(C + eps I) ** -0.5``, where ``C`` is their covariance and ``eps`` is
         10 times its mean eigenvalue (a mild whitening, which shrinks the few
         dominant directions most). ``inverse_transform`` undoes it, and
-        ``denoise`` does not use it. False: the encoder's outputs as they are.
+        ``denoise`` does not use it. It is a layer of ``encoder_``, undone by
+        one of ``decoder_``. False: the encoder's outputs as they are.
     loss : str or keras.losses.Loss, default="mse"
         Training loss.
     optimizer : str or keras.optimizers.Optimizer, default="adam"
@@ -124,12 +234,15 @@ default="float32"
     Attributes
     ----------
     model_ : keras.Model
-        The trained autoencoder: noise layer, then ``encoder_``, then
-        ``decoder_``.
+        The trained autoencoder: missing entries filled, noise layer, encoder
+        network, whitening layer (``whiten=True``; the identity here:
+        whitening, then un-whitening), decoder network.
     encoder_ : keras.Model
-        Input to code.
+        Input to the codes ``transform`` returns: the encoder network, then
+        the whitening layer (a :class:`CodeWhitening`).
     decoder_ : keras.Model
-        Code to input space.
+        Those codes back to input space: the un-whitening, then the decoder
+        network.
     history_ : dict of list
         Keras' training history (``loss``, ``val_loss``, metrics) per epoch.
     loss_curve_ : list of float
@@ -143,10 +256,12 @@ default="float32"
     code_shape_ : tuple of int
         Shape of the code of one sample.
     code_mean_ : ndarray of shape (n_codes,)
-        Mean of the training codes (``whiten=True`` only).
+        Mean of the training codes (``whiten=True`` only): the whitening
+        layer's ``mean`` weight.
     code_whitening_ : ndarray of shape (n_codes, n_codes)
-        The whitening matrix ``(C + eps I) ** -0.5`` (``whiten=True`` only);
-        ``transform`` returns ``(codes - code_mean_) @ code_whitening_``.
+        The whitening matrix ``(C + eps I) ** -0.5`` (``whiten=True`` only),
+        the layer's ``whitening`` weight; ``transform`` returns
+        ``(codes - code_mean_) @ code_whitening_``.
     sample_shape_ : tuple of int
         Shape of one sample as the model sees it.
     device_ : {"cpu", "gpu"}
@@ -260,10 +375,61 @@ default="float32"
         )
 
     # ------------------------------------------------------------- whitening
+    def _compose(self, inputs, encoder, decoder):
+        codes = encoder(inputs)
+        if self.whiten:
+            # Whitening then un-whitening: the identity, so the networks train
+            # as without it; the layer carries the statistics in model_'s weights.
+            codes = CodeWhitening(name="code_whitening")(codes, mode="round_trip")
+        return decoder(codes)
+
+    def _whitening_layer(self):
+        """The fitted model's :class:`CodeWhitening` layer, or None without one."""
+        try:
+            return self.model_.get_layer("code_whitening")
+        except ValueError:
+            return None
+
+    def _with_code_map(self, encoder, decoder):
+        layer = self._whitening_layer()
+        if layer is None:
+            return encoder, decoder
+        # The networks' own layers (shared with model_), with the whitening
+        # after the encoder's and the un-whitening before the decoder's.
+        whitened = layer(encoder.output, mode="whiten")
+        codes = keras.Input(decoder.input.shape[1:], name="decoder_input")
+        outputs = layer(codes, mode="unwhiten")
+        for hidden in decoder.layers[1:]:
+            outputs = hidden(outputs)
+        return (
+            keras.Model(encoder.input, whitened, name="encoder"),
+            keras.Model(codes, outputs, name="decoder"),
+        )
+
+    @property
+    def code_mean_(self):
+        """Mean of the training codes: a float32 copy of the whitening layer's
+        ``mean`` weight (``whiten=True`` only)."""
+        return self._whitening_statistics()[0]
+
+    @property
+    def code_whitening_(self):
+        """The whitening matrix: a float32 copy of the whitening layer's
+        ``whitening`` weight (``whiten=True`` only)."""
+        return self._whitening_statistics()[1]
+
+    def _whitening_statistics(self):
+        layer = self._whitening_layer() if hasattr(self, "model_") else None
+        if layer is None:
+            raise AttributeError(
+                f"This {type(self).__name__} has no whitening: it is not fitted, "
+                "or was fitted with whiten=False."
+            )
+        return layer.statistics()
+
     def _fit_code_map(self, X):
-        for name in ("code_mean_", "code_whitening_", "_code_coloring"):
-            vars(self).pop(name, None)
-        if not self.whiten:
+        layer = self._whitening_layer()
+        if layer is None:
             return
         total, outer, n_samples = 0.0, 0.0, 0
         for codes in self._encoded_chunks(X):
@@ -277,28 +443,31 @@ default="float32"
         eigenvalues = np.clip(eigenvalues, 0, None)
         shrinkage = WHITENING_SHRINKAGE * eigenvalues.mean() or 1.0
         scales = np.sqrt(eigenvalues + shrinkage)
-        self.code_mean_ = mean.astype(np.float32)
-        self.code_whitening_ = ((eigenvectors / scales) @ eigenvectors.T).astype(
-            np.float32
-        )
-        self._code_coloring = ((eigenvectors * scales) @ eigenvectors.T).astype(
-            np.float32
+        layer.set_statistics(
+            mean,
+            (eigenvectors / scales) @ eigenvectors.T,
+            (eigenvectors * scales) @ eigenvectors.T,
         )
 
-    # The products run in float64: in float32, a one-row product (a
+    # transform and inverse_transform compute the whitening from the layer's
+    # float32 weights, in float64: in float32, a one-row product (a
     # matrix-vector kernel) and a many-row one round differently, and a row's
     # code would depend on the rows transformed with it.
     def _map_codes(self, codes):
-        if not self.whiten or not hasattr(self, "code_whitening_"):
+        layer = self._whitening_layer()
+        if layer is None:
             return codes
-        centred = codes.astype(np.float64) - self.code_mean_
-        return (centred @ self.code_whitening_.astype(np.float64)).astype(np.float32)
+        mean, whitening, _ = layer.statistics()
+        centred = codes.astype(np.float64) - mean
+        return (centred @ whitening.astype(np.float64)).astype(np.float32)
 
     def _unmap_codes(self, Z):
-        if not self.whiten or not hasattr(self, "code_whitening_"):
+        layer = self._whitening_layer()
+        if layer is None:
             return Z
-        coloured = np.asarray(Z, dtype=np.float64) @ self._code_coloring
-        return (coloured + self.code_mean_).astype(np.float32)
+        mean, _, coloring = layer.statistics()
+        coloured = np.asarray(Z, dtype=np.float64) @ coloring.astype(np.float64)
+        return (coloured + mean).astype(np.float32)
 
     def _layer_sizes(self):
         sizes = (

@@ -39,6 +39,12 @@ def dense(flat):
 
 
 @pytest.fixture(scope="module")
+def dense_raw(flat):
+    noise = NoiseInjector(noise_factor=0.2, clip=(0, 1))
+    return DenoisingAutoencoder((16, 4), noise=noise, whiten=False, **TINY).fit(flat)
+
+
+@pytest.fixture(scope="module")
 def conv(images):
     noise = NoiseInjector("masking", 0.2)
     return ConvDenoisingAutoencoder(filters=(4, 2), noise=noise, **TINY).fit(images)
@@ -51,9 +57,9 @@ def conv_skip(images):
     ).fit(images)
 
 
-@pytest.fixture(params=["dense", "conv"])
+@pytest.fixture(params=["dense", "dense_raw", "conv"])
 def fitted_and_data(request):
-    data = request.getfixturevalue("flat" if request.param == "dense" else "images")
+    data = request.getfixturevalue("images" if request.param == "conv" else "flat")
     return request.getfixturevalue(request.param), data
 
 
@@ -98,8 +104,19 @@ def test_whole_estimator_round_trip_gives_identical_outputs(
     assert restored.device_ == estimator.device_
     assert restored.code_shape_ == estimator.code_shape_
     assert restored.sample_shape_ == estimator.sample_shape_
-    assert restored.encoder_ is restored.model_.get_layer("encoder")
-    assert restored.decoder_ is restored.model_.get_layer("decoder")
+    # encoder_ and decoder_ are rebuilt on the restored model_'s own networks.
+    networks = (
+        restored.model_.get_layer("encoder"),
+        restored.model_.get_layer("decoder"),
+    )
+    assert restored.encoder_.get_layer("code") is networks[0].get_layer("code")
+    assert restored.decoder_.get_layer("reconstruction") is networks[1].get_layer(
+        "reconstruction"
+    )
+    x = np.asarray(X, dtype="float32").reshape(len(X), *estimator.sample_shape_)
+    np.testing.assert_allclose(
+        _flat(_call(restored.encoder_, x)), codes, rtol=1e-5, atol=1e-5
+    )
 
 
 def test_restored_estimator_trains_on(fitted_and_data, tmp_path):
@@ -118,7 +135,7 @@ def test_restored_estimator_trains_on(fitted_and_data, tmp_path):
 
 def _save_and_load(model, tmp_path, name):
     path = tmp_path / f"{name}.keras"
-    model.save(path)
+    keras.saving.save_model(model, path)
     return keras.saving.load_model(path, safe_mode=True)
 
 
@@ -127,13 +144,9 @@ def _call(model, x):
     return keras.tree.map_structure(keras.ops.convert_to_numpy, outputs)
 
 
-def _as_transformed(estimator, codes):
-    """Codes of the Keras encoder as ``transform`` returns them: flat, and
-    whitened when the estimator whitens (``code_mean_``, ``code_whitening_``)."""
-    codes = np.asarray(codes).reshape(len(codes), -1)
-    if getattr(estimator, "code_whitening_", None) is None:
-        return codes
-    return (codes - estimator.code_mean_) @ estimator.code_whitening_
+def _flat(codes):
+    """Codes of the Keras encoder as ``transform`` returns them: flat."""
+    return np.asarray(codes).reshape(len(codes), -1)
 
 
 def test_keras_files_give_the_estimators_outputs(fitted_and_data, tmp_path):
@@ -146,14 +159,14 @@ def test_keras_files_give_the_estimators_outputs(fitted_and_data, tmp_path):
     denoised = _call(model, x).reshape(X.shape)
     np.testing.assert_allclose(denoised, estimator.denoise(X), rtol=1e-5, atol=1e-6)
 
+    # The files are the whole maps: whitened codes out of the encoder, taken
+    # back by the decoder (float32 whitening: 1e-5 of transform's float64 one).
     codes = _call(encoder, x)
     assert codes.shape == (len(X), *estimator.code_shape_)
-    transformed = _as_transformed(estimator, codes)
-    np.testing.assert_allclose(
-        transformed, estimator.transform(X), rtol=1e-5, atol=1e-5
-    )
+    transformed = estimator.transform(X)
+    np.testing.assert_allclose(_flat(codes), transformed, rtol=1e-5, atol=1e-5)
 
-    decoded = _call(decoder, codes).reshape(X.shape)
+    decoded = _call(decoder, transformed.reshape(codes.shape)).reshape(X.shape)
     np.testing.assert_allclose(
         decoded, estimator.inverse_transform(transformed), rtol=1e-5, atol=1e-5
     )
@@ -167,7 +180,7 @@ def test_keras_files_predict_what_the_estimator_returns(fitted_and_data, tmp_pat
     encoder = _save_and_load(estimator.encoder_, tmp_path, "encoder")
     codes = encoder.predict(x, verbose=0)
     np.testing.assert_allclose(
-        _as_transformed(estimator, codes), estimator.transform(X), rtol=1e-5, atol=1e-6
+        _flat(codes), estimator.transform(X), rtol=1e-5, atol=1e-5
     )
     model = _save_and_load(estimator.model_, tmp_path, "model")
     np.testing.assert_allclose(
@@ -203,28 +216,42 @@ def test_keras_file_of_a_model_with_skip_connections(conv_skip, images, tmp_path
     )
 
 
-def test_keras_files_load_in_a_fresh_process(dense, tmp_path):
-    """The encoder needs only Keras; the full model (its layers for missing
-    entries and noise) needs ``import skdae``."""
+def test_keras_files_load_in_a_fresh_process(dense, dense_raw, flat, tmp_path):
+    """The encoder without whitening needs only Keras; the whitened encoder (its
+    CodeWhitening layer) and the full model (its layers for missing entries and
+    noise) need ``import skdae``, and then give the estimator's codes."""
+    dense_raw.encoder_.save(tmp_path / "raw_encoder.keras")
     dense.encoder_.save(tmp_path / "encoder.keras")
     dense.model_.save(tmp_path / "model.keras")
+    np.save(tmp_path / "X.npy", flat[:50])
+    np.save(tmp_path / "codes.npy", dense.transform(flat[:50]))
     script = textwrap.dedent(
         """
         import sys
         import keras
+        import numpy as np
 
         folder = sys.argv[1]
-        keras.saving.load_model(folder + "/encoder.keras", safe_mode=True)
-        try:
-            keras.saving.load_model(folder + "/model.keras", safe_mode=True)
-        except Exception as exc:
-            assert "FillMissing" in str(exc) or "NoiseLayer" in str(exc), exc
-        else:
-            raise AssertionError("loaded skdae's layers without importing skdae")
+        keras.saving.load_model(folder + "/raw_encoder.keras", safe_mode=True)
+        for name, layers in [
+            ("encoder", ["CodeWhitening"]),
+            ("model", ["FillMissing", "NoiseLayer", "CodeWhitening"]),
+        ]:
+            try:
+                keras.saving.load_model(f"{folder}/{name}.keras", safe_mode=True)
+            except Exception as exc:
+                assert any(layer in str(exc) for layer in layers), exc
+            else:
+                raise AssertionError("loaded skdae's layers without importing skdae")
         assert "skdae" not in sys.modules
-        import skdae  # noqa: F401  (registers FillMissing and NoiseLayer)
+        import skdae  # noqa: F401  (registers its layers)
 
         keras.saving.load_model(folder + "/model.keras", safe_mode=True)
+        encoder = keras.saving.load_model(folder + "/encoder.keras", safe_mode=True)
+        codes = encoder.predict(np.load(folder + "/X.npy"), verbose=0)
+        np.testing.assert_allclose(
+            codes, np.load(folder + "/codes.npy"), rtol=1e-5, atol=1e-5
+        )
         print("ok")
         """
     )
