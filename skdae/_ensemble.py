@@ -1,4 +1,4 @@
-"""Ensembles of autoencoders: one seeding rule, and members trained in one graph.
+"""Ensembles of autoencoders: the seeding rule, and members trained in one graph.
 
 :class:`~skdae.AutoencoderOutlierDetector` and :class:`~skdae.AutoencoderImputer`
 average several autoencoders (``n_autoencoders``). :func:`member_seeds` is the
