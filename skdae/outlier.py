@@ -59,7 +59,7 @@ TABLE_MAX_EPOCHS = 20
 #: Gradient steps of the default autoencoder's training on a table: its rows
 #: (``max_samples="auto"``: at most this many batches of them) are seen
 #: ``TABLE_STEPS * batch_size / n_rows`` times, 1 to 20 epochs.
-TABLE_STEPS = 200
+TABLE_STEPS = 800
 
 #: ``n_autoencoders="auto"`` and ``error_weight="auto"`` for the default
 #: network on tables (otherwise one autoencoder, weight 1): three autoencoders,
@@ -125,8 +125,8 @@ def table_epochs(n_samples: int) -> int:
     """Epochs of the default autoencoder on ``n_samples`` training rows of a table.
 
     ``TABLE_STEPS * 256 / n_samples`` rounded, between 1 and 20: about
-    :data:`TABLE_STEPS` gradient steps in batches of 256, whatever the rows
-    (20 epochs below 2,560 rows).
+    :data:`TABLE_STEPS` (800) gradient steps in batches of 256, whatever the
+    rows (20 epochs up to 10,751 rows, fewer above).
     """
     batches = TABLE_STEPS * TABLE_TRAINING["batch_size"] / max(int(n_samples), 1)
     return int(np.clip(round(batches), 1, TABLE_MAX_EPOCHS))
@@ -184,9 +184,9 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         ``skdae.outlier.auto_parameters``: for 256 features or more,
         ``(256, 64)`` ReLU units, 50 epochs, batches of 128; for ``d``
         columns, ``(2d, d // 6)`` tanh units (see
-        ``skdae.outlier.default_hidden_layer_sizes``), batches of 256, about
-        200 gradient steps (``skdae.outlier.table_epochs``: 1 to 20 epochs of
-        the training rows, see ``max_samples``). Its parameters are set as
+        ``skdae.outlier.default_hidden_layer_sizes``), batches of 256, 20
+        epochs or about 800 gradient steps, whichever is fewer
+        (``skdae.outlier.table_epochs``; the rows: see ``max_samples``). Its parameters are set as
         ``autoencoder__<name>``, also while it is None.
     scaler : {"auto", "robust"} or None, default="auto"
         How the columns are scaled before the autoencoder and in every score.
@@ -240,7 +240,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         (seeded by ``random_state``), as :class:`~sklearn.ensemble.IsolationForest`
         draws its trees' samples; every row is still scored. An int is a
         number of rows, a float a fraction of them. ``"auto"``: for the
-        default network on a table, at most ``200 * 256`` rows (the training
+        default network on a table, at most ``800 * 256`` rows (the training
         budget's steps times its batch size), so that the cost of training
         stops growing with the rows; all rows otherwise.
     random_state : int, RandomState instance or None, default=None

@@ -155,10 +155,10 @@ def test_default_autoencoder_has_a_bottleneck(digits):
         "epochs": 20,
         "batch_size": 256,
     }
-    # On tables, the epochs follow a budget of about 200 steps of 256 rows.
+    # On tables, the epochs follow a budget of about 800 steps of 256 rows.
     assert outlier_module.auto_parameters(6, 1000)["epochs"] == 20
-    assert outlier_module.auto_parameters(6, 5120)["epochs"] == 10
-    assert outlier_module.auto_parameters(6, 10_000)["epochs"] == 5
+    assert outlier_module.auto_parameters(6, 10_000)["epochs"] == 20
+    assert outlier_module.auto_parameters(6, 20_480)["epochs"] == 10
     assert outlier_module.auto_parameters(6, 600_000)["epochs"] == 1
     assert outlier_module.auto_parameters(784, 600_000)["epochs"] == 50
 
