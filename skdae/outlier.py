@@ -186,8 +186,8 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         columns, ``(2d, d // 6)`` tanh units (see
         ``skdae.outlier.default_hidden_layer_sizes``), batches of 256, 20
         epochs or about 800 gradient steps, whichever is fewer
-        (``skdae.outlier.table_epochs``; the rows: see ``max_samples``). Its parameters are set as
-        ``autoencoder__<name>``, also while it is None.
+        (``skdae.outlier.table_epochs``; the rows: see ``max_samples``). Its
+        parameters are set as ``autoencoder__<name>``, also while it is None.
     scaler : {"auto", "robust"} or None, default="auto"
         How the columns are scaled before the autoencoder and in every score.
         ``"robust"``: each column centred on its median (not for sparse input)
