@@ -259,4 +259,6 @@ class StackedAutoencoder(DenoisingAutoencoder):
             )
 
     def _fit_code_map(self, X):
+        # No code map of its own: fit_members fits each member's on these
+        # validated training data.
         self._training_data = X
