@@ -40,6 +40,12 @@ def inference_batch_size(sample_shape, batch_size) -> int:
     return max(int(batch_size), INFERENCE_VALUES // math.prod(sample_shape))
 
 
+def evenly_spaced_rows(n_rows: int, n: int) -> np.ndarray:
+    """The indices of up to ``n`` rows spread evenly over ``n_rows`` (sorted,
+    first and last included); every row when ``n >= n_rows``."""
+    return np.unique(np.linspace(0, n_rows - 1, min(n_rows, n)).astype(int))
+
+
 def pad_rows(batch, n_rows) -> np.ndarray:
     """``batch`` with zero rows appended up to ``n_rows`` rows."""
     missing = n_rows - batch.shape[0]

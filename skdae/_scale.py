@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 
-from ._data import read_rows
+from ._data import evenly_spaced_rows, read_rows
 
 #: Rows read to estimate the data's spread.
 SAMPLE_ROWS = 4096
@@ -59,7 +59,7 @@ class DataScaleWarning(UserWarning):
 def sample_rows(X, n_features: int) -> np.ndarray:
     """Up to :data:`SAMPLE_ROWS` rows of X, evenly spaced, flat, as float32."""
     n_rows = X.shape[0]
-    rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, SAMPLE_ROWS)).astype(int))
+    rows = evenly_spaced_rows(n_rows, SAMPLE_ROWS)
     return read_rows(X, rows, (n_features,))
 
 

@@ -22,7 +22,7 @@ from sklearn.utils import gen_batches, get_tags
 from sklearn.utils.validation import check_array, check_is_fitted
 
 from ._compat import HasMethods, Interval, StrOptions, safe_indexing
-from ._data import INFERENCE_VALUES
+from ._data import INFERENCE_VALUES, evenly_spaced_rows
 from ._ensemble import fit_members, member_seeds, seeded_members
 from ._meta import AutoencoderMetaMixin
 from .conv import ConvDenoisingAutoencoder
@@ -643,9 +643,7 @@ class AutoencoderOutlierDetector(OutlierMixin, AutoencoderMetaMixin, BaseEstimat
         detection), which must not widen the covariance that measures them.
         """
         n_rows = X.shape[0]
-        rows = np.unique(
-            np.linspace(0, n_rows - 1, min(n_rows, STATISTICS_ROWS)).astype(int)
-        )
+        rows = evenly_spaced_rows(n_rows, STATISTICS_ROWS)
         sample = X if len(rows) == n_rows else safe_indexing(_rows_of(X), rows)
         chunks = list(self._errors_and_codes(sample))
         errors = np.concatenate([errors for errors, _ in chunks])
@@ -796,7 +794,7 @@ def _fit_robust_scaler(X) -> RobustScaler:
     or by 1 if constant.
     """
     n_rows = X.shape[0]
-    rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, SCALER_ROWS)).astype(int))
+    rows = evenly_spaced_rows(n_rows, SCALER_ROWS)
     if sp.issparse(X):
         sample = X.tocsr()[rows].toarray()
     else:

@@ -143,3 +143,12 @@ def test_initialize_from_a_dataset_builds_what_fit_would(digits):
     np.testing.assert_allclose(
         initialized.denoise(X[:20]), frozen.denoise(X[:20]), rtol=1e-6, atol=1e-6
     )
+
+
+def test_evenly_spaced_rows_spread_over_the_table():
+    from skdae._data import evenly_spaced_rows
+
+    np.testing.assert_array_equal(evenly_spaced_rows(10, 4), [0, 3, 6, 9])
+    np.testing.assert_array_equal(evenly_spaced_rows(3, 10), [0, 1, 2])
+    rows = evenly_spaced_rows(100_001, 50_000)
+    assert len(rows) == 50_000 and rows[0] == 0 and rows[-1] == 100_000
