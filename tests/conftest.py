@@ -62,6 +62,26 @@ def make_autoencoder(cls=None, **params):
     return cls(**{**defaults, **params})
 
 
+def run_json_script(script, *args, env=None, timeout=600):
+    """Run ``python -c script *args`` in a fresh process; the JSON its last line
+    prints. The process must succeed (its stderr's end is the message if not)."""
+    import json
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3", **(env or {})}
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def memory_mb(field):
     """``field`` of /proc/self/status (VmRSS, RssAnon) in MB, after a collection."""
     gc.collect()

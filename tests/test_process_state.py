@@ -10,12 +10,8 @@ which logs through a handler of its own), pickles one, and records them again.
 The control is a fresh interpreter that imports Keras alone.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
+from conftest import run_json_script
 
 SCRIPT = r"""
 import json, logging, os, pickle, sys
@@ -94,17 +90,7 @@ print(json.dumps({
 
 
 def run_script(first_import):
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, first_import],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_json_script(SCRIPT, first_import)
 
 
 @pytest.fixture(scope="module")

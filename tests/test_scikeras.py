@@ -7,12 +7,9 @@ process (tests/test_process_state.py checks that skdae does not import it).
 """
 
 import importlib.util
-import json
-import os
-import subprocess
-import sys
 
 import pytest
+from conftest import run_json_script
 
 from skdae import DenoisingAutoencoder
 from skdae._keras_params import ROUTES
@@ -98,17 +95,7 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def scikeras_run():
     """The Pipeline's grid search and scikeras' names, from a fresh process."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return run_json_script(SCRIPT)
 
 
 def test_grid_search_tunes_both_steps_of_the_pipeline(scikeras_run):
