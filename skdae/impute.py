@@ -37,7 +37,9 @@ from .noise import NoiseInjector, corrupt_array, seed_from
 #: learning rate of 2e-3, linear outputs, no whitening, and the weights kept
 #: as an exponential moving average (momentum 0.99) of the last steps'. Its
 #: ``batch_size`` of 1024 is a placeholder: while the autoencoder keeps it,
-#: ``fit`` replaces it with :func:`default_batch_size` of the number of rows.
+#: ``fit`` replaces it with :func:`default_batch_size` of the number of rows;
+#: so are its 200 epochs, which ``fit`` bounds by :data:`MAX_STEPS` gradient
+#: steps (:func:`default_epochs`).
 #: Why these values: the imputation guide, "Why these defaults".
 DEFAULT_AUTOENCODER = {
     "hidden_layer_sizes": (512, 512),
@@ -59,6 +61,32 @@ N_AUTOENCODERS = 1
 #: :data:`BATCHES_PER_EPOCH` batches per epoch.
 MIN_BATCH_SIZE, MAX_BATCH_SIZE = 32, DEFAULT_AUTOENCODER["batch_size"]
 BATCHES_PER_EPOCH = 8
+
+
+#: Gradient steps at most of the default autoencoder's training: 200 epochs
+#: up to 20,480 rows (in batches of 1024), fewer epochs above.
+MAX_STEPS = 4000
+
+
+def default_epochs(n_samples: int, batch_size: int) -> int:
+    """The default autoencoder's epochs for ``n_samples`` rows in batches of
+    ``batch_size``: 200, or fewer where 200 epochs would take more than
+    :data:`MAX_STEPS` gradient steps (at least 1).
+
+    Parameters
+    ----------
+    n_samples : int
+        Rows of the table the autoencoder is fitted on.
+    batch_size : int
+        Rows per batch.
+
+    Returns
+    -------
+    epochs : int
+    """
+    steps_per_epoch = -(-max(int(n_samples), 1) // int(batch_size))
+    budget = max(1, MAX_STEPS // steps_per_epoch)
+    return int(min(DEFAULT_AUTOENCODER["epochs"], budget))
 
 
 def default_batch_size(n_samples: int) -> int:
@@ -116,8 +144,11 @@ class AutoencoderImputer(AutoencoderMetaMixin, TransformerMixin, BaseEstimator):
         1024 (even when set explicitly), ``fit`` trains on batches of the power
         of 2 nearest ``n_samples / 8``, between 32 and 1024
         (``skdae.impute.default_batch_size``); ``autoencoder_.batch_size`` is
-        the size used. Its parameters are set as ``autoencoder__<name>``, also
-        while it is None.
+        the size used. While ``epochs`` is 200, ``fit`` trains 200 epochs or
+        about 4,000 gradient steps, whichever is fewer
+        (``skdae.impute.default_epochs``: 200 epochs up to 20,480 rows), so
+        that training stops growing with the rows. Its parameters are set as
+        ``autoencoder__<name>``, also while it is None.
     missing_values : int, float, str, np.nan or None, default=np.nan
         The placeholder of a missing entry.
     n_autoencoders : int >= 1, default=1
@@ -326,6 +357,9 @@ class AutoencoderImputer(AutoencoderMetaMixin, TransformerMixin, BaseEstimator):
         params = template.get_params(deep=False)
         if params.get("batch_size") == DEFAULT_AUTOENCODER["batch_size"]:
             template.set_params(batch_size=default_batch_size(X.shape[0]))
+        if params.get("epochs") == DEFAULT_AUTOENCODER["epochs"]:
+            batch_size = template.get_params(deep=False)["batch_size"]
+            template.set_params(epochs=default_epochs(X.shape[0], batch_size))
         seeds = member_seeds(
             params.get("random_state"), self.random_state, self.n_autoencoders
         )

@@ -261,6 +261,29 @@ def test_default_batch_size_follows_the_number_of_rows():
     assert [size(n) for n in (10, 300, 1000, 4601, 20000)] == [32, 32, 128, 512, 1024]
 
 
+def test_default_epochs_bound_the_gradient_steps():
+    epochs = impute_module.default_epochs
+    assert epochs(1000, 128) == 200  # 8 steps an epoch: 1,600 steps
+    assert epochs(20_000, 1024) == 200  # letter: 20 steps an epoch, 4,000 steps
+    assert epochs(200_000, 1024) == 20  # 196 steps an epoch
+    assert epochs(619_326, 1024) == 6
+    assert epochs(10_000_000, 1024) == 1
+
+
+def test_default_autoencoder_epochs_adapt_at_fit(table, monkeypatch):
+    _, holes = table
+    monkeypatch.setattr(impute_module, "MAX_STEPS", 20)  # 200 rows, 7 batches an epoch
+    model = AutoencoderImputer(random_state=0).set_params(
+        autoencoder__hidden_layer_sizes=(8,), autoencoder__run_eagerly=EAGER
+    )
+    model.fit(holes)
+    assert model.autoencoder_.epochs == 2
+    assert len(model.autoencoder_.history_["loss"]) == 2
+    assert model.autoencoder.epochs == 200  # the parameter is left as it was
+    explicit = model.set_params(autoencoder__epochs=3).fit(holes)
+    assert explicit.autoencoder_.epochs == 3
+
+
 @pytest.mark.parametrize(
     "params, expected",
     [
