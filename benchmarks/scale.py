@@ -289,8 +289,9 @@ def run(quick):
                 if path is not None:  # after every run: a stopped script keeps them
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_text(json.dumps(list(done.values()), indent=1))
-    records = [r for r in done.values() if r["table"] in tables]
-    return page(records, quick, limit, fresh, tokens)
+    # The page shows every record kept (with --resume, those of earlier parts
+    # too), so that a page built in parts shows all of them.
+    return page(list(done.values()), quick, limit, fresh, tokens)
 
 
 def _report(record):
