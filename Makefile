@@ -4,7 +4,7 @@ PYTHON ?= $(if $(wildcard .venv/bin/python),.venv/bin/python,python)
 # Every benchmark script; `make benchmarks BENCHMARKS="quality memory"` runs some.
 BENCHMARKS ?= defaults quality pipeline tabular seeds robustness corruptions overhead \
 	time_to_quality noise_cost memory scaling novelty imputation imputation_speed \
-	adbench scale photos
+	adbench detector_cost scale photos
 
 .PHONY: benchmarks benchmarks-quick results
 

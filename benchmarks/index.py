@@ -34,6 +34,7 @@ ORDER = (
     "imputation",
     "imputation_speed",
     "adbench",
+    "detector_cost",
     "scale",
     "photos",
     "gpu",

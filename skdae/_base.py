@@ -48,6 +48,7 @@ from ._data import (
     split_indices,
 )
 from ._scale import check_noise_scale, sample_rows
+from ._weight_average import correct_weight_average
 from .device import (
     DEVICES,
     PRECISIONS,
@@ -532,6 +533,14 @@ keras.utils.PyDataset
             if validation is not None:
                 validation = validation.tf_dataset(repeat=False)
         with self._compute_scope()[0], quiet_retracing():
+            # Optimizer variables made before training rather than inside the
+            # traced train step: TensorFlow otherwise keeps the traced graphs of
+            # their lazy creation alive after the model is gone, and repeated
+            # fits grow memory. A model that is never trained (initialize(),
+            # the members of an ensemble trained in one graph) has none.
+            if not self.model_.optimizer.built:
+                self.model_.optimizer.build(self.model_.trainable_variables)
+            correct_weight_average(self.model_.optimizer)
             history = self.model_.fit(
                 train,
                 validation_data=validation,
@@ -624,10 +633,6 @@ keras.utils.PyDataset
                 compile_kwargs["optimizer"]
             )
         model.compile(**compile_kwargs)
-        # Optimizer variables made now rather than inside the traced train step:
-        # TensorFlow otherwise keeps the traced graphs of their lazy creation
-        # alive after the model is gone, and repeated fits grow memory.
-        model.optimizer.build(model.trainable_variables)
         return model
 
     def _build_networks(self, sample_shape, new_seed):

@@ -200,11 +200,12 @@ class StackedAutoencoder(DenoisingAutoencoder):
         return super()._fit(X, clean, epochs=epochs, warm=warm)
 
     def _build_networks(self, sample_shape, new_seed):
-        sizes = self._layer_sizes()
+        # The members' networks, already built, are the template.
+        template = self._members[0].model_
         n_models = len(self._members)
-        dense = DenoisingAutoencoder._build_networks(self, sample_shape, new_seed)
         networks = []
-        for network, width in zip(dense, (sample_shape[0], sizes[-1]), strict=True):
+        for network in map(template.get_layer, ("encoder", "decoder")):
+            width = network.input.shape[-1]
             inputs = keras.Input((n_models, width), name=f"{network.name}_input")
             # models first inside: each layer is one batched matrix product
             hidden = ops.transpose(inputs, (1, 0, 2))

@@ -124,6 +124,20 @@ def test_the_joint_model_is_not_left_on_the_members():
     assert not any(isinstance(m, StackedAutoencoder) for m in members)
 
 
+def test_members_have_no_optimizer_state_until_trained_on_their_own():
+    X = _table()
+    members = fit_members(
+        seeded_members(make_autoencoder(hidden_layer_sizes=(5, 2)), [0, 1]), X
+    )
+    # The joint model's optimizer trained them: theirs holds no variables yet.
+    assert not any(m.model_.optimizer.built for m in members)
+    before = _weights(members[1])
+    members[1].partial_fit(X)
+    assert members[1].model_.optimizer.built
+    assert members[1].n_iter_ == members[0].n_iter_ + 1
+    assert not np.allclose(before[0], _weights(members[1])[0])
+
+
 def test_missing_entries_train_in_one_graph():
     X = _table()
     X[::3, 1] = np.nan
