@@ -532,15 +532,9 @@ keras.utils.PyDataset
             train = train.tf_dataset(repeat=True)
             if validation is not None:
                 validation = validation.tf_dataset(repeat=False)
+        self._build_optimizer()
+        correct_weight_average(self.model_.optimizer)
         with self._compute_scope()[0], quiet_retracing():
-            # Optimizer variables made before training rather than inside the
-            # traced train step: TensorFlow otherwise keeps the traced graphs of
-            # their lazy creation alive after the model is gone, and repeated
-            # fits grow memory. A model that is never trained (initialize(),
-            # the members of an ensemble trained in one graph) has none.
-            if not self.model_.optimizer.built:
-                self.model_.optimizer.build(self.model_.trainable_variables)
-            correct_weight_average(self.model_.optimizer)
             history = self.model_.fit(
                 train,
                 validation_data=validation,
@@ -564,6 +558,21 @@ keras.utils.PyDataset
                 f"{self.n_iter_}. Scale the data (e.g. with StandardScaler), lower "
                 "the learning rate (optimizer__learning_rate) or the noise_factor."
             )
+
+    def _build_optimizer(self):
+        """Make the variables of ``model_``'s optimizer, once, where it trains.
+
+        Made before training rather than inside the traced train step:
+        TensorFlow otherwise keeps the traced graphs of their lazy creation
+        alive after the model is gone, and repeated fits grow memory. Made
+        before pickling too: Keras rebuilds them when it loads a model, and
+        warns if the file holds fewer. A model only built (``initialize()``,
+        the members of an ensemble trained in one graph) has none until then.
+        """
+        optimizer = getattr(self.model_, "optimizer", None)
+        if optimizer is not None and not optimizer.built:
+            with self._compute_scope()[0]:
+                optimizer.build(self.model_.trainable_variables)
 
     def _initialize(self, target_stats):
         """Build a fresh model; the previous one is released first.
@@ -792,6 +801,8 @@ keras.utils.PyDataset
         return encoder, decoder
 
     def __getstate__(self):
+        if hasattr(self, "model_"):
+            self._build_optimizer()
         state = super().__getstate__()
         # encoder_ and decoder_ share model_'s layers: rebuilt from it on demand.
         state.pop("_code_networks_of", None)

@@ -11,6 +11,8 @@ from skdae._weight_average import (
     correct_weight_average,
 )
 
+pytestmark = [pytest.mark.torch, pytest.mark.jax]
+
 
 def _bias_corrected_average(values, momentum):
     """sum_s (1 - m) m^(t - s) w_s / (1 - m^t): Adam's average of its moments."""
