@@ -210,6 +210,21 @@ def interleaved(items, rounds):
         yield from items[shift:] + items[:shift]
 
 
+def measure_interleaved(script, names, rounds, quick, measurement):
+    """``{name: [one result per round]}``: each of ``names`` measured by
+    ``script --worker name`` in a fresh process (:func:`in_fresh_process`),
+    :func:`interleaved` over ``rounds``; in quick mode once each, in this
+    process, by ``measurement(name, quick=True)``."""
+    results = {name: [] for name in names}
+    for name in interleaved(names, 1 if quick else rounds):
+        if quick:
+            results[name].append(measurement(name, quick=True))
+            continue
+        results[name].append(in_fresh_process(script, [name]))
+        print(name, "measured", file=sys.stderr, flush=True)
+    return results
+
+
 def sibling(name):
     """The benchmark script ``benchmarks/<name>.py`` as a module (loaded once),
     for a script that reuses another's data or protocol."""

@@ -53,25 +53,15 @@ BATCH_SIZE = 256
 
 
 def run(quick):
-    names = list(CONFIGS)
-    results = {name: [] for name in names}
-    for name in common.interleaved(names, 1 if quick else ROUNDS):
-        results[name].append(measure(name, quick))
+    results = common.measure_interleaved(
+        __file__, list(CONFIGS), ROUNDS, quick, measurement
+    )
     return report(results, quick)
 
 
-def measure(name, quick):
-    """One configuration's ``{table: [AUC, fit seconds]}``, in a fresh process
-    unless quick."""
-    if quick:
-        return measurement(name, quick=True)
-    result = common.in_fresh_process(__file__, [name])
-    print(name, f"{len(result)} tables", file=sys.stderr, flush=True)
-    return result
-
-
 def measurement(name, *, quick=False):
-    """Fit one configuration on every table in this process, after a warm-up."""
+    """One configuration's ``{table: [AUC, fit seconds]}``: every table fitted
+    in this process, after a warm-up."""
     from sklearn.metrics import roc_auc_score
 
     adbench = common.sibling("adbench")

@@ -43,21 +43,10 @@ ROUNDS = 2
 
 
 def run(quick):
-    names = list(CONFIGS)
-    results = {name: [] for name in names}
-    for name in common.interleaved(names, 1 if quick else ROUNDS):
-        results[name].append(measure(name, quick))
+    results = common.measure_interleaved(
+        __file__, list(CONFIGS), ROUNDS, quick, measurement
+    )
     return report(results, quick)
-
-
-def measure(name, quick):
-    """One configuration's ``{"rmse", "seconds"}``, in a fresh process unless
-    quick."""
-    if quick:
-        return measurement(name, quick=True)
-    result = common.in_fresh_process(__file__, [name])
-    print(name, result, file=sys.stderr, flush=True)
-    return result
 
 
 def measurement(name, *, quick=False):
