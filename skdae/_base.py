@@ -411,7 +411,11 @@ keras.utils.PyDataset
             The estimator, with ``model_``, ``encoder_`` and ``decoder_``.
         """
         self._validate_params()
-        return self._fit(X, None, epochs=0, warm=False)
+        self._fit(X, None, epochs=0, warm=False)
+        # The optimizer's state as fit leaves it, so that weights saved from a
+        # fitted model (its optimizer's included) load as they are.
+        self._build_optimizer()
+        return self
 
     def partial_fit(self, X, y=None, *, clean=None):
         """Train for one epoch, starting from the current weights if fitted.
@@ -566,8 +570,10 @@ keras.utils.PyDataset
         TensorFlow otherwise keeps the traced graphs of their lazy creation
         alive after the model is gone, and repeated fits grow memory. Made
         before pickling too: Keras rebuilds them when it loads a model, and
-        warns if the file holds fewer. A model only built (``initialize()``,
-        the members of an ensemble trained in one graph) has none until then.
+        warns if the file holds fewer; :meth:`initialize` makes them too, for
+        weights saved from a fitted model. The members of an ensemble trained
+        in one graph (:func:`~skdae._ensemble.fit_members`) have none until
+        then.
         """
         optimizer = getattr(self.model_, "optimizer", None)
         if optimizer is not None and not optimizer.built:

@@ -142,6 +142,7 @@ def test_members_have_no_optimizer_state_until_trained_on_their_own():
 
 
 def test_pickled_ensembles_and_initialized_models_load_without_warnings():
+    """A member trained in one graph has no optimizer state until pickled."""
     X = _table()
     members = fit_members(
         seeded_members(make_autoencoder(hidden_layer_sizes=(5, 2)), [0, 1]), X
