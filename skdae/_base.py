@@ -648,6 +648,10 @@ keras.utils.PyDataset
                 compile_kwargs["optimizer"]
             )
         model.compile(**compile_kwargs)
+        if self.n_devices_ > 1:
+            # Replicated: Keras lays the optimizer's variables out with the
+            # model's, in this scope (one device: see _build_optimizer).
+            model.optimizer.build(model.trainable_variables)
         return model
 
     def _build_networks(self, sample_shape, new_seed):
